@@ -1,0 +1,135 @@
+"""The `outagekb` command: check incident files the way the build does.
+
+Exit codes: 0 no problems, 1 problems found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from . import __version__
+from .loader import CATALOG_NAME, load_knowledge_base
+from .problems import Problem
+
+EPILOG_VALIDATE = """\
+examples:
+  outagekb validate                      check the folder named in ./mkdocs.yml (else ./incidents)
+  outagekb validate incidents            check a folder
+  outagekb validate incidents/x.yaml     check one file (with its folder's catalog and ids)
+
+exit codes: 0 no problems, 1 problems found, 2 usage error.
+Under GitHub Actions (GITHUB_ACTIONS=true) each problem is also printed as an
+::error annotation so that the pull request shows it on the line.
+"""
+
+
+def _incidents_from_mkdocs_yml(path: str = "mkdocs.yml") -> tuple[str, str | None]:
+    """The incidents folder and catalog that ./mkdocs.yml configures for outagekb."""
+    default = "incidents"
+    if not os.path.exists(path):
+        return default, None
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may hold tags such as !ENV or !!python/name: read them as plain values
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            config = yaml.load(stream, Loader=_Loader) or {}
+    except (OSError, yaml.YAMLError, ValueError):
+        return default, None
+    base = os.path.dirname(os.path.abspath(path))
+    for entry in config.get("plugins") or [] if isinstance(config, dict) else []:
+        options = entry.get("outagekb") if isinstance(entry, dict) else None
+        if entry == "outagekb" or isinstance(options, dict):
+            options = options if isinstance(options, dict) else {}
+            incidents = os.path.join(base, str(options.get("incidents", default)))
+            catalog = options.get("catalog")
+            return incidents, os.path.join(base, str(catalog)) if catalog else None
+    if isinstance(config, dict) and isinstance(config.get("plugins"), dict) and "outagekb" in config["plugins"]:
+        options = config["plugins"]["outagekb"] or {}
+        catalog = options.get("catalog")
+        return os.path.join(base, str(options.get("incidents", default))), os.path.join(base, str(catalog)) if catalog else None
+    return os.path.join(base, default), None
+
+
+def validate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    targets: list[str] = args.paths
+    catalog: str | None = None
+    if not targets:
+        folder, catalog = _incidents_from_mkdocs_yml()
+        targets = [folder]
+    problems: list[Problem] = []
+    checked = 0
+    for target in targets:
+        if os.path.isdir(target):
+            kb, found = load_knowledge_base(target, catalog)
+            problems += found
+            checked += len(kb.incidents)
+            continue
+        folder = os.path.dirname(target) or "."
+        if not os.path.exists(target):
+            print(f"outagekb validate: {target}: no such file or folder", file=sys.stderr)
+            return 2
+        kb, found = load_knowledge_base(folder, catalog)
+        wanted = os.path.abspath(target)
+        catalog_file = os.path.basename(target) == CATALOG_NAME
+        problems += [p for p in found if os.path.abspath(p.path) == wanted or (catalog_file and p.path.endswith(CATALOG_NAME))]
+        checked += 1
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in sorted(set(problems)):
+        print(problem.format())
+        if annotate:
+            print(problem.github_annotation())
+    elapsed = time.perf_counter() - started
+    if not args.quiet:
+        summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "no problems"
+        print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {summary}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outagekb",
+        description="Work with an outagekb knowledge base: incident files in YAML, published with MkDocs.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"outagekb {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "validate",
+        help="check incident files and the catalog; print every problem as path:line:column: error: message",
+        description="Check incident files and the catalog exactly as `mkdocs build` does.",
+        epilog=EPILOG_VALIDATE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="incident folders or files (default: from ./mkdocs.yml)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
+    check.set_defaults(run=validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exit_.code or 0)
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""Check YAML nodes against the format's field table and turn them into plain values.
+
+Every mistake becomes a problem naming the field path (`causes[1].role`, 0-based like
+Kubernetes and JSON Pointer) and, where a near miss is likely, the closest valid value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import spec
+from .problems import Problem
+from .yamlread import Mapping, Node, Scalar, Sequence, kind_name
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+"""Marks a value that failed its check; the problem is already recorded."""
+
+ID_RE = re.compile(spec.ID_PATTERN)
+_TIMESTAMP_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"[ \t]*(?:(Z|z)|([+-])(\d{1,2})(?::?(\d{2}))?)?$"
+)
+ID_RULE = f"lowercase ASCII letters, digits and single hyphens, {spec.ID_MIN} to {spec.ID_MAX} characters"
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+@dataclass(frozen=True)
+class IdUse:
+    """An id written in a file, to be checked once every file has been read."""
+
+    value: str
+    kind: str  # "cause", "lesson" or "incident"
+    where: str
+    line: int
+    column: int
+
+
+def closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """The valid name a contributor most likely meant, or None."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def suggestion(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    near = closest(word, choices)
+    return f"; did you mean `{near}`?" if near else ""
+
+
+def one_of(choices: tuple[str, ...] | list[str]) -> str:
+    quoted = [f"`{c}`" for c in choices]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """A short, safe echo of the contributor's text for an error message."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "`" + "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown) + "`"
+
+
+class Converter:
+    """Converts one file's nodes; collects problems and the ids it must check later."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.id_uses: list[IdUse] = []
+
+    def error(self, node: Node, where: str, message: str) -> Any:
+        self.problems.append(Problem(self.path, node.line, node.column, f"{where}: {message}" if where else message))
+        return INVALID
+
+    # records -----------------------------------------------------------------
+
+    def record(self, node: Node, record: spec.Record, where: str, *, partial: bool = False) -> dict[str, Any] | Any:
+        """The record's values; INVALID when a required field is missing, unless `partial`
+        (the top of a file, whose other fields still deserve their checks)."""
+        if not isinstance(node, Mapping):
+            return self.error(node, where or record.name, f"expected a mapping of fields ({record.name}), found {kind_name(node)}")
+        values: dict[str, Any] = {}
+        prefix = f"{where}." if where else ""
+        for key, value in node.entries:
+            f = record.field(key.text)
+            if f is None:
+                hint = suggestion(key.text, record.names)
+                self.error(key, prefix + key.text, f"unknown field in {record.name}{hint or f'; known fields: {one_of(record.names)}'}")
+                continue
+            converted = self.value(value, f, prefix + f.name)
+            if converted is not None:
+                values[f.name] = converted
+        complete = True
+        for f in record.fields:
+            if f.required and f.name not in values:
+                complete = False
+                present = node.get(f.name)
+                if present is None:
+                    self.error(node, where or record.name, f"missing required field `{f.name}` ({f.doc})")
+                elif isinstance(present, Scalar) and present.is_null:
+                    self.error(present, prefix + f.name, f"is empty; it is required ({f.doc})")
+            elif values.get(f.name) is INVALID:
+                del values[f.name]
+                complete = complete and not f.required
+        return values if complete or partial else INVALID
+
+    # values ------------------------------------------------------------------
+
+    def value(self, node: Node, f: spec.Field, where: str) -> Any:
+        """The converted value, None for an empty optional value, or INVALID."""
+        if isinstance(node, Scalar) and node.is_null and f.kind != spec.ROLES:
+            return None
+        if f.kind == spec.LIST:
+            return self.list(node, f, where)
+        if f.kind == spec.RECORD:
+            assert f.record is not None
+            return self.record(node, f.record, where)
+        if f.kind == spec.ROLES:
+            return self.roles(node, f, where)
+        if not isinstance(node, Scalar):
+            return self.error(node, where, f"expected {_expected(f)}, found {kind_name(node)}")
+        return self.scalar(node, f, where)
+
+    def list(self, node: Node, f: spec.Field, where: str) -> Any:
+        """The items in file order; an item that failed its check stays as INVALID so that
+        later checks can still name items by their index."""
+        assert f.item is not None
+        if not isinstance(node, Sequence):
+            example = "[a, b]" if f.item.kind != spec.RECORD else "a list of entries, each starting with `- `"
+            return self.error(node, where, f"expected a list ({example}), found {kind_name(node)}")
+        items = []
+        for index, item in enumerate(node.items):
+            converted = self.value(item, f.item, f"{where}[{index}]")
+            if converted is None:
+                converted = self.error(item, f"{where}[{index}]", "empty list item; remove it or fill it in")
+            items.append(converted)
+        if len(node.items) < f.min_items:
+            return self.error(node, where, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}")
+        return items
+
+    def roles(self, node: Node, f: spec.Field, where: str) -> Any:
+        nodes = node.items if isinstance(node, Sequence) else [node]
+        roles: list[str] = []
+        for index, item in enumerate(nodes):
+            label = f"{where}[{index}]" if isinstance(node, Sequence) else where
+            if not isinstance(item, Scalar) or item.is_null:
+                self.error(item, label, f"expected a role ({one_of(f.choices)}), found {kind_name(item)}")
+                continue
+            role = self.enum(item, f, label)
+            if role is not INVALID and role not in roles:
+                roles.append(role)
+        if not nodes:
+            return self.error(node, where, f"empty list; give at least one of {one_of(f.choices)}")
+        return roles
+
+    def scalar(self, node: Scalar, f: spec.Field, where: str) -> Any:
+        kind = f.kind
+        if kind == spec.MARKDOWN:
+            return self.markdown(node, where)
+        if kind == spec.ENUM:
+            return self.enum(node, f, where)
+        if kind == spec.TIMESTAMP:
+            return self.timestamp(node, where)
+        if kind == spec.DATE:
+            return self.date(node, where)
+        if kind == spec.BOOL:
+            return self.boolean(node, where)
+        text = self.line(node, f, where)
+        if text is INVALID:
+            return INVALID
+        if kind == spec.URL:
+            return self.url(node, text, where)
+        if kind == spec.ID:
+            if f.refers:
+                self.id_uses.append(IdUse(text, f.refers, where, node.line, node.column))
+            elif not ID_RE.match(text) or not spec.ID_MIN <= len(text) <= spec.ID_MAX:
+                return self.error(node, where, f"{quote(text)} is not a valid id ({ID_RULE})")
+        return text
+
+    def line(self, node: Scalar, f: spec.Field, where: str) -> Any:
+        text = node.text.strip()
+        if not text:
+            return self.error(node, where, "is empty")
+        if "\n" in text or "\r" in text:
+            return self.error(node, where, "must be one line; join the lines or move the text into a Markdown field")
+        for ch in text:
+            if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+                return self.error(node, where, f"control character U+{ord(ch):04X} is not allowed in a one-line field")
+        if len(text) > f.max_length:
+            return self.error(node, where, f"is {len(text)} characters long; at most {f.max_length} are allowed")
+        return text
+
+    def markdown(self, node: Scalar, where: str) -> Any:
+        text = node.text.strip("\n").rstrip()
+        for ch in text:
+            if ch not in "\t\n" and unicodedata.category(ch) == "Cc":
+                return self.error(node, where, f"control character U+{ord(ch):04X} is not allowed")
+        return text
+
+    def enum(self, node: Scalar, f: spec.Field, where: str) -> Any:
+        text = node.text.strip()
+        if text in f.choices:
+            return text
+        return self.error(node, where, f"{quote(text)} is not one of {one_of(f.choices)}{suggestion(text, f.choices)}")
+
+    def boolean(self, node: Scalar, where: str) -> Any:
+        text = node.text.strip()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        hint = " (YAML 1.1 words like yes/no/on/off are not read as booleans here)" if text.lower() in _YAML11_BOOLS else ""
+        return self.error(node, where, f"expected `true` or `false`, found {quote(text)}{hint}")
+
+    def url(self, node: Scalar, text: str, where: str) -> Any:
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            return self.error(node, where, f"{quote(text)} is not a valid URL")
+        if parts.scheme.lower() not in ("http", "https"):
+            return self.error(node, where, f"{quote(text)}: only `https://` and `http://` addresses are allowed")
+        if not parts.netloc or any(ch.isspace() for ch in text):
+            return self.error(node, where, f"{quote(text)} is not a valid URL (no host, or spaces in it)")
+        return text
+
+    def timestamp(self, node: Scalar, where: str) -> Any:
+        text = node.text.strip()
+        match = _TIMESTAMP_RE.match(text)
+        if match is None:
+            if _DATE_RE.match(text):
+                return self.error(node, where, f"{quote(text)} is a date without a time; write a time and a UTC offset, "
+                                  f"such as `{text}T00:00:00Z`, and list the field in `approximate` if the time is unknown")
+            return self.error(node, where, f"{quote(text)} is not a timestamp; write it as `2024-12-11T15:16:00-08:00` "
+                              "(date, time and UTC offset or `Z`)")
+        year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+        if zulu:
+            tz = timezone.utc
+        elif sign:
+            hours, minutes = int(off_h), int(off_m or 0)
+            if hours > 14 or minutes > 59 or (hours == 14 and minutes):
+                return self.error(node, where, f"{quote(text)}: UTC offset out of range (from -12:00 to +14:00)")
+            delta = timedelta(hours=hours, minutes=minutes)
+            tz = timezone(-delta if sign == "-" else delta)
+        else:
+            return self.error(node, where, f"{quote(text)} has no UTC offset; add `Z` for UTC or the local offset such as `-08:00`")
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        try:
+            return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz)
+        except ValueError as error:
+            return self.error(node, where, f"{quote(text)} is not a real date and time ({error})")
+
+    def date(self, node: Scalar, where: str) -> Any:
+        text = node.text.strip()
+        match = _DATE_RE.match(text)
+        if match is None:
+            stamp = self.timestamp(node, where) if _TIMESTAMP_RE.match(text) else INVALID
+            if stamp is INVALID:
+                if not _TIMESTAMP_RE.match(text):
+                    self.error(node, where, f"{quote(text)} is not a date; write it as `2025-03-31`")
+                return INVALID
+            return stamp.date()
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError as error:
+            return self.error(node, where, f"{quote(text)} is not a real date ({error})")
+
+
+def _expected(f: spec.Field) -> str:
+    return {
+        spec.LINE: "one line of text",
+        spec.MARKDOWN: "text (Markdown)",
+        spec.ENUM: f"one of {one_of(f.choices)}",
+        spec.TIMESTAMP: "a timestamp such as `2024-12-11T15:16:00-08:00`",
+        spec.DATE: "a date such as `2025-03-31`",
+        spec.BOOL: "`true` or `false`",
+        spec.URL: "an `https://` address",
+        spec.ID: "an id",
+    }.get(f.kind, f.kind)

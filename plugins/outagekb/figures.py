@@ -1,0 +1,130 @@
+"""Figures derived from an incident's timestamps, and their aggregates.
+
+A figure whose inputs are missing is unknown (None), never zero; one built on an
+approximate time carries that flag to every page that shows it. Aggregates are
+medians and percentiles with their sample size: outage durations are heavily skewed,
+so a mean would mostly describe the one outage that lasted a week.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .model import Incident
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A span of time in seconds (None when unknown) and whether it rests on approximate times."""
+
+    seconds: float | None
+    approximate: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.seconds is not None
+
+
+UNKNOWN = Figure(None)
+
+
+def _span(incident: Incident, start: datetime | None, start_field: str, end: datetime | None, end_field: str) -> Figure:
+    if start is None or end is None:
+        return UNKNOWN
+    approximate = start_field in incident.approximate or end_field in incident.approximate
+    return Figure((end - start).total_seconds(), approximate)
+
+
+def duration(incident: Incident) -> Figure:
+    """From impact to resolution; unknown while the outage is ongoing."""
+    return _span(incident, incident.started, "started", incident.resolved, "resolved")
+
+
+def time_to_detect(incident: Incident) -> Figure:
+    """Negative when alerts fired before users felt it."""
+    return _span(incident, incident.started, "started", incident.detected, "detected")
+
+
+def time_to_mitigate(incident: Incident) -> Figure:
+    return _span(incident, incident.started, "started", incident.mitigated, "mitigated")
+
+
+def time_to_first_update(incident: Incident) -> Figure:
+    if not incident.updates:
+        return UNKNOWN
+    return _span(incident, incident.started, "started", incident.updates[0].at, "")
+
+
+def format_duration(seconds: float | None) -> str:
+    """Human units: `43 s`, `12 min`, `4 h 22 min`, `3 d 1 h`; a minus sign for negative spans."""
+    if seconds is None:
+        return "unknown"
+    sign = "−" if seconds < 0 else ""
+    total = round(abs(seconds))
+    if total < 60:
+        return f"{sign}{total} s"
+    minutes = round(total / 60)
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+
+
+def format_figure(figure: Figure) -> str:
+    """A figure for display: `~` in front when it rests on approximate times."""
+    if not figure.known:
+        return "unknown"
+    return ("~" if figure.approximate else "") + format_duration(figure.seconds)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0-100) with linear interpolation between closest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """What a group of incidents (a cause, a lesson, a year) looks like in numbers."""
+
+    count: int
+    first: date | None
+    last: date | None
+    duration_median: Figure
+    duration_p90: Figure
+    duration_samples: int
+    first_update_median: Figure
+    first_update_samples: int
+
+
+def _summary(figures: list[Figure], q: float) -> Figure:
+    known = [f.seconds for f in figures if f.seconds is not None]
+    value = percentile(known, q)
+    return Figure(value, any(f.approximate for f in figures if f.known)) if value is not None else UNKNOWN
+
+
+def aggregate(incidents: Iterable[Incident]) -> Aggregate:
+    group = list(incidents)
+    durations = [d for d in (duration(i) for i in group) if d.known]
+    first_updates = [f for f in (time_to_first_update(i) for i in group) if f.known]
+    days = sorted(i.started.date() for i in group)
+    return Aggregate(
+        count=len(group),
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+        duration_median=_summary(durations, 50),
+        duration_p90=_summary(durations, 90),
+        duration_samples=len(durations),
+        first_update_median=_summary(first_updates, 50),
+        first_update_samples=len(first_updates),
+    )

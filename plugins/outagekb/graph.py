@@ -1,0 +1,74 @@
+"""The cross-links between incidents, causes and lessons, computed once per build.
+
+Every index is built in one pass over the incidents (plus the cause tree for parents),
+so the cost grows linearly with the knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .model import Action, Incident, KnowledgeBase
+
+
+def newest_first(incidents: list[Incident]) -> list[Incident]:
+    return sorted(incidents, key=lambda i: (i.started, i.id), reverse=True)
+
+
+@dataclass
+class Graph:
+    """Who links to whom. Lists hold published incidents only, newest first."""
+
+    kb: KnowledgeBase
+    incidents: list[Incident] = field(default_factory=list)
+    by_id: dict[str, Incident] = field(default_factory=dict)
+    by_cause: dict[str, list[Incident]] = field(default_factory=dict)  # the cause itself
+    by_cause_tree: dict[str, list[Incident]] = field(default_factory=dict)  # the cause and its descendants
+    by_lesson: dict[str, list[Incident]] = field(default_factory=dict)
+    related: dict[str, list[str]] = field(default_factory=dict)  # explicit links, both directions
+    lessons_of_cause: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    open_actions: dict[str | None, list[tuple[Incident, Action]]] = field(default_factory=dict)
+
+
+def build_graph(kb: KnowledgeBase) -> Graph:
+    catalog = kb.catalog
+    graph = Graph(kb)
+    graph.incidents = newest_first(list(kb.published))
+    graph.by_id = {i.id: i for i in kb.incidents}
+    by_cause: dict[str, list[Incident]] = defaultdict(list)
+    by_tree: dict[str, list[Incident]] = defaultdict(list)
+    by_lesson: dict[str, list[Incident]] = defaultdict(list)
+    lesson_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    related: dict[str, list[str]] = defaultdict(list)
+    actions: dict[str | None, list[tuple[Incident, Action]]] = defaultdict(list)
+    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
+    for incident in graph.incidents:
+        tree: list[str] = []
+        for ref in incident.causes:
+            by_cause[ref.cause].append(incident)
+            for cause_id in [ref.cause, *ancestors.get(ref.cause, [])]:
+                if cause_id not in tree:
+                    tree.append(cause_id)
+        for cause_id in tree:
+            by_tree[cause_id].append(incident)
+            for lesson_id in incident.lesson_ids:
+                lesson_counts[cause_id][lesson_id] += 1
+        for lesson_id in incident.lesson_ids:
+            by_lesson[lesson_id].append(incident)
+        for action in incident.actions:
+            if action.status == "open":
+                actions[action.lesson].append((incident, action))
+    for incident in kb.incidents:
+        for other in incident.related:
+            if other not in related[incident.id]:
+                related[incident.id].append(other)
+            if incident.id not in related[other] and not incident.draft:
+                related[other].append(incident.id)
+    graph.by_cause = dict(by_cause)
+    graph.by_cause_tree = dict(by_tree)
+    graph.by_lesson = dict(by_lesson)
+    graph.related = dict(related)
+    graph.lessons_of_cause = {c: counts.most_common() for c, counts in lesson_counts.items()}
+    graph.open_actions = dict(actions)
+    return graph

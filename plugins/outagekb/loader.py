@@ -1,0 +1,401 @@
+"""Read the incidents folder and the catalog into the model, collecting every problem.
+
+The loader never raises for bad input: each problem is recorded with its file, line and
+column, all files are read, and ids are checked only once every file is known, so that
+one run reports everything a contributor has to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from . import model, spec
+from .convert import INVALID, Converter, IdUse, quote, suggestion
+from .paths import id_problem
+from .problems import Problem
+from .yamlread import MAX_BYTES, Mapping, Node, Scalar, Sequence, decode, read_file
+
+CATALOG_NAME = "catalog.yaml"
+IGNORED_NAMES = frozenset({"readme.md"})
+INCIDENT_SUFFIXES = (".yaml", ".yml")
+SHIPPED_CATALOG = os.path.join(os.path.dirname(__file__), "defaults", CATALOG_NAME)
+
+
+@dataclass
+class Listing:
+    """What the incidents folder holds, after the file-system rules were applied."""
+
+    incidents: list[tuple[str, str]] = field(default_factory=list)  # (id, path), sorted by id
+    analyses: dict[str, str] = field(default_factory=dict)  # id -> path of <id>.md
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Loaded:
+    """One incident file's result: the incident (or None) and what still needs checking."""
+
+    path: str
+    incident: model.Incident | None
+    id_uses: list[IdUse]
+    problems: list[Problem]
+
+
+def _inside(path: str, root: str) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def scan_directory(directory: str, root: str | None = None) -> Listing:
+    """Sort the folder's entries into incidents and analyses; report everything else."""
+    listing = Listing()
+    root = root or os.path.dirname(os.path.abspath(directory))
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as error:
+        listing.problems.append(Problem(directory, 1, 1, f"cannot read the incidents folder: {error.strerror or error}"))
+        return listing
+    markdown: dict[str, str] = {}
+    by_lower: dict[str, str] = {}
+    for entry in entries:
+        name, path = entry.name, entry.path
+        stem, suffix = os.path.splitext(name)
+        if name.lower() in IGNORED_NAMES or name == CATALOG_NAME:
+            continue
+        if entry.is_symlink() and not _inside(path, root):
+            listing.problems.append(Problem(path, 1, 1, "a link that points outside the repository; copy the file in instead"))
+            continue
+        if name.startswith("."):
+            listing.problems.append(Problem(path, 1, 1, "hidden files are not read in the incidents folder; remove it"))
+            continue
+        if entry.is_dir():
+            listing.problems.append(
+                Problem(path, 1, 1, "sub-folders are not read; put incident files directly in the incidents folder")
+            )
+            continue
+        if not entry.is_file():
+            listing.problems.append(Problem(path, 1, 1, "not a regular file; remove it from the incidents folder"))
+            continue
+        if stem == "catalog" and suffix in INCIDENT_SUFFIXES:
+            listing.problems.append(Problem(path, 1, 1, f"the catalog must be named `{CATALOG_NAME}`; rename it"))
+            continue
+        if suffix == ".md":
+            markdown[stem] = path
+            continue
+        if suffix not in INCIDENT_SUFFIXES:
+            near = suggestion(suffix.lstrip("."), ["yaml", "yml"]) if suffix else ""
+            message = f"not an incident file: only `.yaml` and `.yml` files (and `<id>.md` analyses) belong here{near}"
+            if suffix.lower() in INCIDENT_SUFFIXES:
+                message = f"use a lowercase extension: rename to `{stem}{suffix.lower()}`"
+            listing.problems.append(Problem(path, 1, 1, message))
+            continue
+        why = id_problem(stem)
+        if why is not None:
+            listing.problems.append(Problem(path, 1, 1, f"bad file name: {why}"))
+            continue
+        twin = by_lower.get(stem.lower())
+        if twin is not None:
+            listing.problems.append(
+                Problem(path, 1, 1, f"duplicate id `{stem}`: `{os.path.basename(twin)}` has the same id; keep one file")
+            )
+            continue
+        by_lower[stem.lower()] = path
+        listing.incidents.append((stem, path))
+    for stem, path in sorted(markdown.items()):
+        if stem in by_lower and by_lower[stem].endswith(tuple(INCIDENT_SUFFIXES)) and stem == os.path.splitext(os.path.basename(by_lower[stem]))[0]:
+            listing.analyses[stem] = path
+        else:
+            listing.problems.append(
+                Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's analysis: there is no `{stem}.yaml`")
+            )
+    return listing
+
+
+def read_analysis(path: str) -> tuple[str | None, list[Problem]]:
+    """The text of a sibling `<id>.md` analysis, with the same size and encoding rules."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        return None, [Problem(path, 1, 1, f"cannot read the file: {error.strerror or error}")]
+    if len(data) > MAX_BYTES:
+        return None, [Problem(path, 1, 1, "the file is larger than 1 MiB")]
+    text, problems = decode(path, data)
+    if text is None:
+        return None, problems
+    for index, ch in enumerate(text):
+        if ch < " " and ch not in "\t\n\r" or ch == "\x7f":
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            return None, [Problem(path, line, column, f"control character U+{ord(ch):04X} is not allowed; remove it")]
+    return text.strip(), []
+
+
+def _node_at(root: Mapping, *steps: str | int) -> Node:
+    """The node at a path, or the closest existing ancestor, for an error's position."""
+    node: Node = root
+    for step in steps:
+        child: Node | None = None
+        if isinstance(step, str) and isinstance(node, Mapping):
+            child = node.get(step)
+        elif isinstance(step, int) and isinstance(node, Sequence) and step < len(node.items):
+            child = node.items[step]
+        if child is None:
+            return node
+        node = child
+    return node
+
+
+def load_incident(incident_id: str, path: str, analysis_path: str | None = None) -> Loaded:
+    """Read, check and convert one incident file (ids it names are checked later)."""
+    root, problems = read_file(path)
+    if root is None:
+        return Loaded(path, None, [], problems)
+    converter = Converter(path)
+    values = converter.record(root, spec.INCIDENT, "", partial=True)
+    problems += converter.problems
+    if values is INVALID:
+        return Loaded(path, None, [], problems)
+
+    def error(message: str, *steps: str | int) -> None:
+        node = _node_at(root, *steps)
+        problems.append(Problem(path, node.line, node.column, message))
+
+    analysis = values.get("analysis") or ""
+    if analysis_path is not None:
+        text, analysis_problems = read_analysis(analysis_path)
+        problems += analysis_problems
+        if "analysis" in values:
+            error(f"analysis: given both here and in `{os.path.basename(analysis_path)}`; keep one", "analysis")
+        analysis = text or ""
+
+    started: datetime | None = values.get("started")
+    stamps = {name: values.get(name) for name in model.TIMESTAMP_FIELDS}
+    approximate = [a for a in values.get("approximate") or [] if a is not INVALID]
+    if isinstance(started, datetime):
+        for name in ("mitigated", "resolved"):
+            value = stamps[name]
+            if isinstance(value, datetime) and value < started:
+                error(f"{name}: {value.isoformat()} is before `started` ({started.isoformat()})", name)
+    mitigated, resolved = stamps["mitigated"], stamps["resolved"]
+    if isinstance(mitigated, datetime) and isinstance(resolved, datetime) and resolved < mitigated:
+        error(f"resolved: {resolved.isoformat()} is before `mitigated` ({mitigated.isoformat()})", "resolved")
+    for index, name in enumerate(values.get("approximate") or []):
+        if name is not INVALID and root.get(name) is None:
+            error(f"approximate[{index}]: names `{name}`, which this file does not give", "approximate", index)
+
+    causes = [_cause_ref(entry) for entry in values.get("causes") or []]
+    triggers = [i for i, ref in enumerate(causes) if ref is not None and "trigger" in ref.roles]
+    for index in triggers[1:]:
+        error(f"causes[{index}].role: a second `trigger` (the first is causes[{triggers[0]}]); "
+              "only one cause can be the trigger, use `root` or `contributing`", "causes", index, "role")
+    _report_repeats(error, "causes", [ref.cause if ref else None for ref in causes], "cause")
+    lessons = [model.LessonRef(e["lesson"], e.get("detail") or "") if e is not INVALID else None
+               for e in values.get("lessons") or []]
+    _report_repeats(error, "lessons", [ref.lesson if ref else None for ref in lessons], "lesson")
+    raw_related = values.get("related") or []
+    related = [r for r in raw_related if isinstance(r, str)]
+    _report_repeats(error, "related", raw_related, "incident")
+    for index, other in enumerate(raw_related):
+        if other == incident_id:
+            error(f"related[{index}]: an incident cannot be related to itself", "related", index)
+
+    id_uses = converter.id_uses
+    required = ("title", "organization", "services", "severity", "started", "summary", "causes")
+    if problems or any(name not in values for name in required):
+        return Loaded(path, None, id_uses, problems)
+    incident = model.Incident(
+        id=incident_id,
+        path=path,
+        title=values["title"],
+        organization=values["organization"],
+        services=tuple(values["services"]),
+        severity=values["severity"],
+        started=values["started"],
+        detected=values.get("detected"),
+        mitigated=values.get("mitigated"),
+        resolved=values.get("resolved"),
+        regions=tuple(values.get("regions") or ()),
+        upstream=tuple(values.get("upstream") or ()),
+        approximate=frozenset(approximate),
+        summary=values["summary"],
+        impact=values.get("impact") or "",
+        causes=tuple(ref for ref in causes if ref is not None),
+        lessons=tuple(ref for ref in lessons if ref is not None),
+        timeline=tuple(sorted((_timeline(e) for e in values.get("timeline") or []), key=lambda t: t.at)),
+        updates=tuple(sorted((_update(e) for e in values.get("updates") or []), key=lambda u: u.at)),
+        actions=tuple(_action(e) for e in values.get("actions") or []),
+        references=tuple(_reference(e) for e in values.get("references") or []),
+        tags=tuple(dict.fromkeys(values.get("tags") or ())),
+        related=tuple(related),
+        analysis=analysis,
+        analysis_path=analysis_path,
+        retrospective=_retrospective(values.get("retrospective")),
+        draft=bool(values.get("draft", False)),
+    )
+    return Loaded(path, incident, id_uses, problems)
+
+
+def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> None:
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if not isinstance(value, str):
+            continue
+        if value in first:
+            error(f"{field_name}[{index}]: {what} `{value}` is listed twice (first at {field_name}[{first[value]}]); merge them",
+                  field_name, index)
+        else:
+            first[value] = index
+
+
+def _cause_ref(entry: Any) -> model.CauseRef | None:
+    if entry is INVALID:
+        return None
+    roles = entry.get("role") or ["contributing"]
+    return model.CauseRef(entry["cause"], tuple(roles), entry.get("detail") or "")
+
+
+def _timeline(entry: dict[str, Any]) -> model.TimelineEntry:
+    return model.TimelineEntry(entry["at"], entry["event"], entry.get("kind") or "other", bool(entry.get("approximate")))
+
+
+def _update(entry: dict[str, Any]) -> model.Update:
+    return model.Update(entry["at"], entry["status"], entry["text"], entry.get("channel") or "status page")
+
+
+def _action(entry: dict[str, Any]) -> model.Action:
+    return model.Action(entry["action"], entry.get("status") or "open", entry.get("lesson"), entry.get("owner"), entry.get("due"))
+
+
+def _reference(entry: dict[str, Any]) -> model.Reference:
+    return model.Reference(entry["title"], entry["url"], entry.get("kind"), entry.get("archived"))
+
+
+def _retrospective(values: dict[str, Any] | None) -> model.Retrospective | None:
+    if not values:
+        return None
+    return model.Retrospective(
+        tuple(values.get("went_well") or ()), tuple(values.get("went_wrong") or ()), tuple(values.get("lucky") or ())
+    )
+
+
+# catalog ----------------------------------------------------------------------
+
+
+def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
+    """Read a catalog file; duplicate ids, unknown parents and cycles are problems."""
+    root, problems = read_file(path)
+    if root is None:
+        return model.Catalog(path=path), problems
+    converter = Converter(path)
+    values = converter.record(root, spec.CATALOG, "", partial=True)
+    problems += converter.problems
+    if values is INVALID:
+        return model.Catalog(path=path), problems
+    causes: dict[str, model.Cause] = {}
+    lessons: dict[str, model.Lesson] = {}
+    for kind, entries, target in (("causes", values.get("causes") or [], causes), ("lessons", values.get("lessons") or [], lessons)):
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if "id" not in entry or "title" not in entry:
+                continue
+            node = _node_at(root, kind, index, "id")
+            if entry["id"] in seen:
+                first = _node_at(root, kind, seen[entry["id"]], "id")
+                problems.append(Problem(path, node.line, node.column,
+                                        f"{kind}[{index}].id: duplicate id `{entry['id']}` (first at line {first.line}); keep one"))
+                continue
+            seen[entry["id"]] = index
+            common = dict(id=entry["id"], title=entry["title"], summary=entry.get("summary") or "",
+                          description=entry.get("description") or "", aliases=tuple(entry.get("aliases") or ()))
+            if kind == "causes":
+                target[entry["id"]] = model.Cause(**common, parent=entry.get("parent"))
+            else:
+                target[entry["id"]] = model.Lesson(**common, practices=tuple(entry.get("practices") or ()))
+    cause_index = {entry.get("id"): i for i, entry in enumerate(values.get("causes") or [])}
+    for cause in causes.values():
+        node = _node_at(root, "causes", cause_index.get(cause.id, 0), "parent")
+        where = f"causes[{cause_index.get(cause.id, 0)}].parent"
+        if cause.parent is None:
+            continue
+        if cause.parent not in causes:
+            problems.append(Problem(path, node.line, node.column,
+                                    f"{where}: unknown parent cause {quote(cause.parent)}{suggestion(cause.parent, causes)}"))
+            continue
+        chain = [cause.id]
+        current: model.Cause | None = cause
+        while current is not None and current.parent is not None:
+            if current.parent in chain:
+                loop = " -> ".join(chain + [current.parent])
+                if current.parent == cause.id:
+                    problems.append(Problem(path, node.line, node.column, f"{where}: the parents form a cycle ({loop})"))
+                break
+            chain.append(current.parent)
+            current = causes.get(current.parent)
+    return model.Catalog(causes, lessons, path), problems
+
+
+@lru_cache(maxsize=1)
+def shipped_catalog() -> model.Catalog:
+    """The catalog that ships with outagekb, used when a knowledge base has none."""
+    catalog, problems = load_catalog(SHIPPED_CATALOG)
+    if problems:  # pragma: no cover - guarded by the test suite
+        raise RuntimeError("the shipped catalog is invalid: " + "; ".join(p.format() for p in problems))
+    return catalog
+
+
+# the whole knowledge base -----------------------------------------------------
+
+
+def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[str]) -> list[Problem]:
+    """Every cause, lesson and related id must exist; suggest the closest one when not."""
+    problems: list[Problem] = []
+    shipped = shipped_catalog()
+    known = {"cause": set(catalog.causes), "lesson": set(catalog.lessons), "incident": incident_ids}
+    for item in loaded:
+        for use in item.id_uses:
+            if use.value in known[use.kind]:
+                continue
+            if use.kind == "incident":
+                message = f"{use.where}: no incident has the id {quote(use.value)}{suggestion(use.value, incident_ids)}"
+            else:
+                shipped_ids = shipped.causes if use.kind == "cause" else shipped.lessons
+                hint = suggestion(use.value, known[use.kind])
+                if use.value in shipped_ids and catalog.path != SHIPPED_CATALOG:
+                    hint = f"; it is in the shipped catalog, but `{os.path.basename(catalog.path)}` no longer defines it: add it back"
+                message = f"{use.where}: unknown {use.kind} {quote(use.value)}{hint}"
+            problems.append(Problem(item.path, use.line, use.column, message))
+    return problems
+
+
+def load_knowledge_base(
+    incidents_dir: str, catalog_path: str | None = None, root: str | None = None
+) -> tuple[model.KnowledgeBase, list[Problem]]:
+    """Load the catalog and every incident in the folder; problems come sorted by file and line."""
+    problems: list[Problem] = []
+    default_catalog = os.path.join(incidents_dir, CATALOG_NAME)
+    if catalog_path is None:
+        catalog_path = default_catalog if os.path.exists(default_catalog) else SHIPPED_CATALOG
+    if os.path.exists(catalog_path):
+        catalog, catalog_problems = load_catalog(catalog_path)
+        problems += catalog_problems
+    else:
+        catalog = model.Catalog(path=catalog_path)
+        problems.append(Problem(catalog_path, 1, 1, "the catalog file does not exist"))
+    if not os.path.isdir(incidents_dir):
+        problems.append(Problem(incidents_dir, 1, 1, "the incidents folder does not exist"))
+        return model.KnowledgeBase(catalog, ()), problems
+    listing = scan_directory(incidents_dir, root)
+    problems += listing.problems
+    loaded: list[Loaded] = []
+    for incident_id, path in listing.incidents:
+        item = load_incident(incident_id, path, listing.analyses.get(incident_id))
+        loaded.append(item)
+        problems += item.problems
+    incident_ids = {incident_id for incident_id, _ in listing.incidents}
+    problems += check_ids(loaded, catalog, incident_ids)
+    incidents = tuple(item.incident for item in loaded if item.incident is not None)
+    return model.KnowledgeBase(catalog, incidents), sorted(set(problems))

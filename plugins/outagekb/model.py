@@ -1,0 +1,182 @@
+"""The knowledge base as frozen values: what the loader produces and every page reads.
+
+No I/O and no MkDocs here, so the same model serves the plugin, the CLI and the tests.
+Markdown fields hold the contributor's source text; rendering happens elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+SEVERITIES = ("critical", "major", "minor")
+ROLES = ("trigger", "root", "contributing")
+TIMELINE_KINDS = ("detect", "escalate", "communicate", "mitigate", "deploy", "rollback", "resolve", "other")
+UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
+ACTION_STATUSES = ("open", "done")
+REFERENCE_KINDS = ("postmortem", "status", "news", "other")
+TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
+
+
+@dataclass(frozen=True)
+class CauseRef:
+    """An incident's use of a cause: which one, what role it played, and the detail."""
+
+    cause: str
+    roles: tuple[str, ...] = ("contributing",)
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    lesson: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    event: str
+    kind: str = "other"
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Update:
+    """One public message during the outage (status page, social, email)."""
+
+    at: datetime
+    status: str
+    text: str
+    channel: str = "status page"
+
+
+@dataclass(frozen=True)
+class Action:
+    action: str
+    status: str = "open"
+    lesson: str | None = None
+    owner: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+    kind: str | None = None
+    archived: str | None = None
+
+
+@dataclass(frozen=True)
+class Retrospective:
+    went_well: tuple[str, ...] = ()
+    went_wrong: tuple[str, ...] = ()
+    lucky: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One outage, as its file describes it."""
+
+    id: str
+    path: str
+    title: str
+    organization: str
+    services: tuple[str, ...]
+    severity: str
+    started: datetime
+    summary: str
+    causes: tuple[CauseRef, ...]
+    detected: datetime | None = None
+    mitigated: datetime | None = None
+    resolved: datetime | None = None
+    regions: tuple[str, ...] = ()
+    upstream: tuple[str, ...] = ()
+    approximate: frozenset[str] = frozenset()
+    impact: str = ""
+    lessons: tuple[LessonRef, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    updates: tuple[Update, ...] = ()
+    actions: tuple[Action, ...] = ()
+    references: tuple[Reference, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    analysis: str = ""
+    analysis_path: str | None = None
+    retrospective: Retrospective | None = None
+    draft: bool = False
+
+    @property
+    def cause_ids(self) -> tuple[str, ...]:
+        return tuple(ref.cause for ref in self.causes)
+
+    @property
+    def lesson_ids(self) -> tuple[str, ...]:
+        return tuple(ref.lesson for ref in self.lessons)
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    title: str
+    summary: str = ""
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    summary: str = ""
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    practices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Causes and lessons in file order; a cause's parent is another cause's id."""
+
+    causes: dict[str, Cause] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    path: str = ""
+
+    def children(self, cause_id: str) -> list[str]:
+        return [c.id for c in self.causes.values() if c.parent == cause_id]
+
+    def ancestors(self, cause_id: str) -> list[str]:
+        """Parent, grandparent, ... of a cause; stops on a cycle the loader already reported."""
+        chain: list[str] = []
+        current = self.causes.get(cause_id)
+        while current is not None and current.parent and current.parent not in chain and current.parent != cause_id:
+            chain.append(current.parent)
+            current = self.causes.get(current.parent)
+        return chain
+
+    def descendants(self, cause_id: str) -> list[str]:
+        found: list[str] = []
+        queue = [cause_id]
+        while queue:
+            for child in self.children(queue.pop()):
+                if child not in found and child != cause_id:
+                    found.append(child)
+                    queue.append(child)
+        return found
+
+    def roots(self) -> list[str]:
+        return [c.id for c in self.causes.values() if not c.parent or c.parent not in self.causes]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything one build reads: the catalog and every incident, drafts included."""
+
+    catalog: Catalog
+    incidents: tuple[Incident, ...]
+
+    @property
+    def published(self) -> tuple[Incident, ...]:
+        return tuple(i for i in self.incidents if not i.draft)

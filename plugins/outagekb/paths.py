@@ -1,0 +1,71 @@
+"""The one place that maps entities to page paths and URLs, and that knows the id rules.
+
+Pages are named by their source path in the docs tree (`incidents/<id>.md`), as MkDocs
+names files; `url_for` and `relative_url` turn those into the URLs MkDocs will publish,
+for `use_directory_urls` on and off, so that links computed here match MkDocs' own.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from . import spec
+
+ID_RE = re.compile(spec.ID_PATTERN)
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+
+INCIDENTS_INDEX = "incidents/index.md"
+CAUSES_INDEX = "causes/index.md"
+LESSONS_INDEX = "lessons/index.md"
+ACTIONS_INDEX = "actions/index.md"
+STYLESHEET = "assets/outagekb/outagekb.css"
+
+
+def id_problem(stem: str) -> str | None:
+    """Why a file stem cannot be an id, or None when it can."""
+    if stem.lower() in WINDOWS_DEVICE_NAMES:
+        return f"`{stem}` is a Windows device name and cannot be a file name on Windows; choose another id"
+    if stem != stem.lower() and ID_RE.match(stem.lower()):
+        return f"ids are lowercase; rename the file to `{stem.lower()}`"
+    if not ID_RE.match(stem):
+        return "an id is lowercase ASCII letters, digits and single hyphens, such as `2024-12-11-openai-telemetry-rollout`"
+    if not spec.ID_MIN <= len(stem) <= spec.ID_MAX:
+        return f"an id is {spec.ID_MIN} to {spec.ID_MAX} characters long; this one has {len(stem)}"
+    return None
+
+
+def incident_page(incident_id: str) -> str:
+    return f"incidents/{incident_id}.md"
+
+
+def cause_page(cause_id: str) -> str:
+    return f"causes/{cause_id}.md"
+
+
+def lesson_page(lesson_id: str) -> str:
+    return f"lessons/{lesson_id}.md"
+
+
+def url_for(src_path: str, use_directory_urls: bool) -> str:
+    """The site-relative URL MkDocs gives a Markdown page at `src_path`."""
+    stem, _ = posixpath.splitext(src_path)
+    directory, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        if use_directory_urls:
+            return f"{directory}/" if directory else ""
+        return f"{directory}/index.html" if directory else "index.html"
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+def relative_url(from_src: str, to_src: str, use_directory_urls: bool) -> str:
+    """A link from one page to another page, or to a non-Markdown file such as an asset."""
+    from_url = url_for(from_src, use_directory_urls)
+    to_url = url_for(to_src, use_directory_urls) if to_src.endswith(".md") else to_src
+    base_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    rel = posixpath.relpath(to_url or ".", base_dir.rstrip("/") or ".")
+    if not to_url or to_url.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel

@@ -1,0 +1,104 @@
+"""The MkDocs adapter: options, loading at the start of a build, and generated pages.
+
+Everything else lives in the MkDocs-free core; this module only coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Literal
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import paths
+from .loader import load_knowledge_base
+from .model import KnowledgeBase
+from .render import Renderer, stylesheet
+
+log = logging.getLogger("mkdocs.plugins.outagekb")
+
+
+class OutagekbConfig(base.Config):
+    incidents = c.Type(str, default="incidents")
+    """The folder of incident files, relative to `mkdocs.yml`."""
+
+    catalog = c.Optional(c.Type(str))
+    """The catalog of causes and lessons, relative to `mkdocs.yml`.
+
+    Default: `<incidents>/catalog.yaml` when it exists, else the catalog shipped with outagekb.
+    """
+
+
+class OutagekbPlugin(BasePlugin[OutagekbConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.kb: KnowledgeBase | None = None
+        self.incidents_dir = ""
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Drafts are shown only by `mkdocs serve`.
+        self.command = command
+
+    @event_priority(50)  # early: fail before other plugins spend time, and before site_dir is cleaned
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and check every incident; any problem stops the build before `site_dir` is touched."""
+        self.kb = None
+        root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        self.incidents_dir = os.path.normpath(os.path.join(root, self.config.incidents))
+        catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
+        if self.incidents_dir not in config.watch and os.path.isdir(self.incidents_dir):
+            config.watch.append(self.incidents_dir)
+        if catalog and catalog not in config.watch and os.path.exists(catalog):
+            config.watch.append(catalog)
+        if paths.STYLESHEET not in config.extra_css:
+            config.extra_css.append(paths.STYLESHEET)
+        kb, problems = load_knowledge_base(self.incidents_dir, catalog, root)
+        if problems:
+            annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+            for problem in problems:
+                log.error(problem.format())
+                if annotate:
+                    print(problem.github_annotation(), file=sys.stdout)
+            count = len(problems)
+            raise PluginError(f"outagekb: {count} problem{'s' if count != 1 else ''} in the incident files; nothing was built")
+        self.kb = kb
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages; a hand-written page at a generated path is an error."""
+        assert self.kb is not None
+        for file in list(files):
+            # incident files kept inside docs_dir are sources, not pages or assets
+            if file.abs_src_path and _inside(file.abs_src_path, self.incidents_dir):
+                files.remove(file)
+        renderer = Renderer(
+            self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve"
+        )
+        pages = renderer.pages()
+        taken = [page.src for page in pages if files.get_file_from_path(page.src) is not None]
+        if files.get_file_from_path(paths.STYLESHEET) is not None:
+            taken.append(paths.STYLESHEET)
+        if taken:
+            for src in taken:
+                log.error(f"{os.path.join(config.docs_dir, src)}:1:1: error: outagekb generates this page; "
+                          "rename or remove the hand-written file")
+            raise PluginError(f"outagekb: {len(taken)} hand-written file(s) at generated paths; nothing was built")
+        for page in pages:
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
+        files.append(File.generated(config, paths.STYLESHEET, content=stylesheet()))
+        return files
+
+
+def _inside(path: str, folder: str) -> bool:
+    path, folder = os.path.abspath(path), os.path.abspath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

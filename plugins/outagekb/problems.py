@@ -1,0 +1,57 @@
+"""Problems found in input files, in the one form editors and CI understand."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one input file, with its 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def format(self) -> str:
+        """`path:line:column: error: message`, the form compilers and linters use."""
+        return f"{display_path(self.path)}:{self.line}:{self.column}: error: {self.message}"
+
+    def github_annotation(self) -> str:
+        """A GitHub Actions workflow command that shows the problem on the pull request."""
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        file = display_path(self.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::error file={file},line={self.line},col={self.column}::{message}"
+
+
+def display_path(path: str) -> str:
+    """The path relative to the working directory when it lies below it, else as given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
+class ProblemList:
+    """Collects problems across files so that one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, line: int, column: int, message: str) -> None:
+        self.items.append(Problem(path, line, column, message))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items))

@@ -1,0 +1,274 @@
+"""The knowledge base as Markdown pages ({source path: text}), through package templates.
+
+Pages are Markdown headings around single-line HTML blocks. The structured parts (facts,
+tables, links) are HTML built here, with every contributor string escaped by the
+template engine and every piece of prose converted once by `prose`; only the headings
+are left to the site's Markdown pass, so that tables of contents and search sections
+work while the pass stays short. Links are computed relative to each page for the site's
+URL style, since MkDocs does not rewrite links inside HTML blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import figures, paths, prose
+from .graph import Graph, build_graph
+from .model import Incident, KnowledgeBase
+
+TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: its source path in the docs tree, its Markdown, and whether the
+    navigation should list it (section pages yes, the thousands of entity pages no)."""
+
+    src: str
+    text: str
+    in_nav: bool = False
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` in a template: escaped, and braces made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return Markup(prose.escape(str(value)))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = lambda text: Markup(prose.to_html(text or ""))
+    env.filters["md_inline"] = lambda text: Markup(prose.to_inline_html(text or ""))
+    env.filters["duration"] = figures.format_figure
+    env.filters["since_start"] = since_start
+    env.filters["when"] = format_when
+    env.filters["day"] = lambda value: value.strftime("%Y-%m-%d") if value else ""
+    return env
+
+
+def since_start(figure: figures.Figure) -> str:
+    """`12 min after start`, or `3 min before start` when alerts beat the users."""
+    if not figure.known or figure.seconds is None:
+        return "unknown"
+    flipped = figures.Figure(abs(figure.seconds), figure.approximate)
+    return f"{figures.format_figure(flipped)} {'before' if figure.seconds < 0 else 'after'} start"
+
+
+def format_offset(value: datetime) -> str:
+    offset = value.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def format_when(value: datetime | None, approximate: bool = False) -> Markup:
+    """A timestamp in the incident's own offset, machine-readable in `<time>`."""
+    if value is None:
+        return Markup("unknown")
+    text = f"{'~' if approximate else ''}{value:%Y-%m-%d %H:%M} {format_offset(value)}"
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
+
+
+def front_matter(title: str, description: str = "") -> str:
+    """YAML front matter; JSON strings are valid YAML and need no further quoting rules."""
+    lines = ["---", f"title: {json.dumps(prose.escape(title), ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(prose.escape(description), ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Renderer:
+    """Turns a knowledge base into pages for one URL style."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        use_directory_urls: bool = True,
+        include_drafts: bool = False,
+        today: date | None = None,
+    ) -> None:
+        self.kb = kb
+        self.catalog = kb.catalog
+        self.graph: Graph = build_graph(kb)
+        self.use_directory_urls = use_directory_urls
+        self.include_drafts = include_drafts
+        self.today = today or date.today()
+        self.env = _environment()
+        self.published_ids = {i.id for i in kb.published}
+
+    # links -------------------------------------------------------------------
+
+    def linker(self, src: str) -> Callable[[str], str]:
+        def link(target: str) -> str:
+            return paths.relative_url(src, target, self.use_directory_urls)
+
+        return link
+
+    def incident_link(self, src: str, incident_id: str) -> str | None:
+        """A link to an incident page, or None when the page is not in this build (a draft)."""
+        incident = self.graph.by_id.get(incident_id)
+        if incident is None or (incident.draft and not self.include_drafts):
+            return None
+        return paths.relative_url(src, paths.incident_page(incident_id), self.use_directory_urls)
+
+    # pages -------------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        """Every page of the knowledge base, index pages first."""
+        result = [
+            self.incidents_index(),
+            self.causes_index(),
+            self.lessons_index(),
+            self.actions_index(),
+        ]
+        for incident in self.kb.incidents:
+            if incident.draft and not self.include_drafts:
+                continue
+            result.append(self.incident_page(incident))
+        result += [self.cause_page(cause_id) for cause_id in self.catalog.causes]
+        result += [self.lesson_page(lesson_id) for lesson_id in self.catalog.lessons]
+        return result
+
+    def _render(self, template: str, src: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            link=self.linker(src),
+            src=src,
+            catalog=self.catalog,
+            graph=self.graph,
+            paths=paths,
+            figures=figures,
+            incident_link=lambda incident_id: self.incident_link(src, incident_id),
+            **context,
+        )
+
+    def incident_page(self, incident: Incident) -> Page:
+        src = paths.incident_page(incident.id)
+        related = [(other, self.incident_link(src, other)) for other in self.graph.related.get(incident.id, [])]
+        text = front_matter(incident.title, _first_sentence(incident.summary)) + self._render(
+            "incident.md.j2",
+            src,
+            incident=incident,
+            related=[(self.graph.by_id[other], url) for other, url in related if other in self.graph.by_id],
+            duration=figures.duration(incident),
+            to_detect=figures.time_to_detect(incident),
+            to_mitigate=figures.time_to_mitigate(incident),
+            to_first_update=figures.time_to_first_update(incident),
+            approx=incident.approximate,
+        )
+        return Page(src, text)
+
+    def cause_page(self, cause_id: str) -> Page:
+        cause = self.catalog.causes[cause_id]
+        src = paths.cause_page(cause_id)
+        incidents = self.graph.by_cause_tree.get(cause_id, [])
+        rows = []
+        for incident in incidents:
+            refs = [ref for ref in incident.causes if ref.cause == cause_id]
+            via = [ref for ref in incident.causes if ref.cause != cause_id and cause_id in self.catalog.ancestors(ref.cause)]
+            rows.append((incident, refs[0] if refs else None, via))
+        text = front_matter(cause.title, _first_sentence(cause.summary)) + self._render(
+            "cause.md.j2",
+            src,
+            cause=cause,
+            rows=rows,
+            stats=figures.aggregate(incidents),
+            children=self.catalog.children(cause_id),
+            ancestors=list(reversed(self.catalog.ancestors(cause_id))),
+            lessons=self.graph.lessons_of_cause.get(cause_id, [])[:5],
+        )
+        return Page(src, text)
+
+    def lesson_page(self, lesson_id: str) -> Page:
+        lesson = self.catalog.lessons[lesson_id]
+        src = paths.lesson_page(lesson_id)
+        incidents = self.graph.by_lesson.get(lesson_id, [])
+        rows = [(i, next(ref for ref in i.lessons if ref.lesson == lesson_id)) for i in incidents]
+        text = front_matter(lesson.title, _first_sentence(lesson.summary)) + self._render(
+            "lesson.md.j2",
+            src,
+            lesson=lesson,
+            rows=rows,
+            stats=figures.aggregate(incidents),
+            actions=self.graph.open_actions.get(lesson_id, []),
+            today=self.today,
+        )
+        return Page(src, text)
+
+    def incidents_index(self) -> Page:
+        src = paths.INCIDENTS_INDEX
+        text = front_matter("Incidents", "Every published outage, newest first.") + self._render(
+            "incidents_index.md.j2", src, incidents=self.graph.incidents
+        )
+        return Page(src, text, in_nav=True)
+
+    def causes_index(self) -> Page:
+        src = paths.CAUSES_INDEX
+        tree: list[tuple[int, str]] = []
+
+        def walk(cause_id: str, depth: int) -> None:
+            tree.append((depth, cause_id))
+            for child in self.catalog.children(cause_id):
+                if all(child != seen for _, seen in tree):
+                    walk(child, depth + 1)
+
+        for root in self.catalog.roots():
+            walk(root, 0)
+        stats = {cause_id: figures.aggregate(self.graph.by_cause_tree.get(cause_id, [])) for _, cause_id in tree}
+        text = front_matter("Causes", "What caused the outages, as a tree, with counts and durations.") + self._render(
+            "causes_index.md.j2", src, tree=tree, stats=stats
+        )
+        return Page(src, text, in_nav=True)
+
+    def lessons_index(self) -> Page:
+        src = paths.LESSONS_INDEX
+        stats = {lesson_id: figures.aggregate(self.graph.by_lesson.get(lesson_id, [])) for lesson_id in self.catalog.lessons}
+        text = front_matter("Lessons", "What the outages taught, with the runbook checklist for each lesson.") + self._render(
+            "lessons_index.md.j2", src, stats=stats
+        )
+        return Page(src, text, in_nav=True)
+
+    def actions_index(self) -> Page:
+        src = paths.ACTIONS_INDEX
+        groups = [(lesson_id, self.graph.open_actions[lesson_id]) for lesson_id in self.catalog.lessons
+                  if lesson_id in self.graph.open_actions]
+        if None in self.graph.open_actions:
+            groups.append((None, self.graph.open_actions[None]))
+        count = sum(len(items) for _, items in groups)
+        text = front_matter("Open actions", "Follow-up work that is still open, by lesson.") + self._render(
+            "actions_index.md.j2", src, groups=groups, count=count, today=self.today
+        )
+        return Page(src, text, in_nav=True)
+
+
+def stylesheet() -> str:
+    with open(os.path.join(TEMPLATES, "outagekb.css"), encoding="utf-8") as stream:
+        return stream.read()
