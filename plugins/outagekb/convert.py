@@ -10,7 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -95,14 +95,18 @@ class Converter:
         """The record's values; INVALID when a required field is missing, unless `partial`
         (the top of a file, whose other fields still deserve their checks)."""
         if not isinstance(node, Mapping):
-            return self.error(node, where or record.name, f"expected a mapping of fields ({record.name}), found {kind_name(node)}")
+            return self.error(
+                node, where or record.name, f"expected a mapping of fields ({record.name}), found {kind_name(node)}"
+            )
         values: dict[str, Any] = {}
         prefix = f"{where}." if where else ""
         for key, value in node.entries:
             f = record.field(key.text)
             if f is None:
                 hint = suggestion(key.text, record.names)
-                self.error(key, prefix + key.text, f"unknown field in {record.name}{hint or f'; known fields: {one_of(record.names)}'}")
+                self.error(
+                    key, prefix + key.text, f"unknown field in {record.name}{hint or f'; known fields: {one_of(record.names)}'}"
+                )
                 continue
             converted = self.value(value, f, prefix + f.name)
             if converted is not None:
@@ -245,13 +249,20 @@ class Converter:
         match = _TIMESTAMP_RE.match(text)
         if match is None:
             if _DATE_RE.match(text):
-                return self.error(node, where, f"{quote(text)} is a date without a time; write a time and a UTC offset, "
-                                  f"such as `{text}T00:00:00Z`, and list the field in `approximate` if the time is unknown")
-            return self.error(node, where, f"{quote(text)} is not a timestamp; write it as `2024-12-11T15:16:00-08:00` "
-                              "(date, time and UTC offset or `Z`)")
+                return self.error(
+                    node,
+                    where,
+                    f"{quote(text)} is a date without a time; write a time and a UTC offset, "
+                    f"such as `{text}T00:00:00Z`, and list the field in `approximate` if the time is unknown",
+                )
+            return self.error(
+                node,
+                where,
+                f"{quote(text)} is not a timestamp; write it as `2024-12-11T15:16:00-08:00` (date, time and UTC offset or `Z`)",
+            )
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         if zulu:
-            tz = timezone.utc
+            tz = UTC
         elif sign:
             hours, minutes = int(off_h), int(off_m or 0)
             if hours > 14 or minutes > 59 or (hours == 14 and minutes):
@@ -259,7 +270,9 @@ class Converter:
             delta = timedelta(hours=hours, minutes=minutes)
             tz = timezone(-delta if sign == "-" else delta)
         else:
-            return self.error(node, where, f"{quote(text)} has no UTC offset; add `Z` for UTC or the local offset such as `-08:00`")
+            return self.error(
+                node, where, f"{quote(text)} has no UTC offset; add `Z` for UTC or the local offset such as `-08:00`"
+            )
         micro = int((fraction or "0")[:6].ljust(6, "0"))
         try:
             return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz)

@@ -17,7 +17,7 @@ from . import model, spec
 from .convert import INVALID, Converter, IdUse, quote, suggestion
 from .paths import id_problem
 from .problems import Problem
-from .yamlread import MAX_BYTES, Mapping, Node, Scalar, Sequence, decode, read_file
+from .yamlread import MAX_BYTES, Mapping, Node, Sequence, decode, read_file
 
 CATALOG_NAME = "catalog.yaml"
 IGNORED_NAMES = frozenset({"readme.md"})
@@ -105,7 +105,11 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
         by_lower[stem.lower()] = path
         listing.incidents.append((stem, path))
     for stem, path in sorted(markdown.items()):
-        if stem in by_lower and by_lower[stem].endswith(tuple(INCIDENT_SUFFIXES)) and stem == os.path.splitext(os.path.basename(by_lower[stem]))[0]:
+        if (
+            stem in by_lower
+            and by_lower[stem].endswith(tuple(INCIDENT_SUFFIXES))
+            and stem == os.path.splitext(os.path.basename(by_lower[stem]))[0]
+        ):
             listing.analyses[stem] = path
         else:
             listing.problems.append(
@@ -190,11 +194,17 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
     causes = [_cause_ref(entry) for entry in values.get("causes") or []]
     triggers = [i for i, ref in enumerate(causes) if ref is not None and "trigger" in ref.roles]
     for index in triggers[1:]:
-        error(f"causes[{index}].role: a second `trigger` (the first is causes[{triggers[0]}]); "
-              "only one cause can be the trigger, use `root` or `contributing`", "causes", index, "role")
+        error(
+            f"causes[{index}].role: a second `trigger` (the first is causes[{triggers[0]}]); "
+            "only one cause can be the trigger, use `root` or `contributing`",
+            "causes",
+            index,
+            "role",
+        )
     _report_repeats(error, "causes", [ref.cause if ref else None for ref in causes], "cause")
-    lessons = [model.LessonRef(e["lesson"], e.get("detail") or "") if e is not INVALID else None
-               for e in values.get("lessons") or []]
+    lessons = [
+        model.LessonRef(e["lesson"], e.get("detail") or "") if e is not INVALID else None for e in values.get("lessons") or []
+    ]
     _report_repeats(error, "lessons", [ref.lesson if ref else None for ref in lessons], "lesson")
     raw_related = values.get("related") or []
     related = [r for r in raw_related if isinstance(r, str)]
@@ -245,8 +255,11 @@ def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> N
         if not isinstance(value, str):
             continue
         if value in first:
-            error(f"{field_name}[{index}]: {what} `{value}` is listed twice (first at {field_name}[{first[value]}]); merge them",
-                  field_name, index)
+            error(
+                f"{field_name}[{index}]: {what} `{value}` is listed twice (first at {field_name}[{first[value]}]); merge them",
+                field_name,
+                index,
+            )
         else:
             first[value] = index
 
@@ -297,24 +310,29 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
         return model.Catalog(path=path), problems
     causes: dict[str, model.Cause] = {}
     lessons: dict[str, model.Lesson] = {}
-    for kind, entries, target in (("causes", values.get("causes") or [], causes), ("lessons", values.get("lessons") or [], lessons)):
+    for kind in ("causes", "lessons"):
         seen: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            if "id" not in entry or "title" not in entry:
+        for index, entry in enumerate(values.get(kind) or []):
+            if entry is INVALID:
                 continue
             node = _node_at(root, kind, index, "id")
             if entry["id"] in seen:
                 first = _node_at(root, kind, seen[entry["id"]], "id")
-                problems.append(Problem(path, node.line, node.column,
-                                        f"{kind}[{index}].id: duplicate id `{entry['id']}` (first at line {first.line}); keep one"))
+                message = f"{kind}[{index}].id: duplicate id `{entry['id']}` (first at line {first.line}); keep one"
+                problems.append(Problem(path, node.line, node.column, message))
                 continue
             seen[entry["id"]] = index
-            common = dict(id=entry["id"], title=entry["title"], summary=entry.get("summary") or "",
-                          description=entry.get("description") or "", aliases=tuple(entry.get("aliases") or ()))
+            common = dict(
+                id=entry["id"],
+                title=entry["title"],
+                summary=entry.get("summary") or "",
+                description=entry.get("description") or "",
+                aliases=tuple(entry.get("aliases") or ()),
+            )
             if kind == "causes":
-                target[entry["id"]] = model.Cause(**common, parent=entry.get("parent"))
+                causes[entry["id"]] = model.Cause(**common, parent=entry.get("parent"))
             else:
-                target[entry["id"]] = model.Lesson(**common, practices=tuple(entry.get("practices") or ()))
+                lessons[entry["id"]] = model.Lesson(**common, practices=tuple(entry.get("practices") or ()))
     cause_index = {entry.get("id"): i for i, entry in enumerate(values.get("causes") or [])}
     for cause in causes.values():
         node = _node_at(root, "causes", cause_index.get(cause.id, 0), "parent")
@@ -322,8 +340,14 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
         if cause.parent is None:
             continue
         if cause.parent not in causes:
-            problems.append(Problem(path, node.line, node.column,
-                                    f"{where}: unknown parent cause {quote(cause.parent)}{suggestion(cause.parent, causes)}"))
+            problems.append(
+                Problem(
+                    path,
+                    node.line,
+                    node.column,
+                    f"{where}: unknown parent cause {quote(cause.parent)}{suggestion(cause.parent, list(causes))}",
+                )
+            )
             continue
         chain = [cause.id]
         current: model.Cause | None = cause
@@ -396,6 +420,8 @@ def load_knowledge_base(
         loaded.append(item)
         problems += item.problems
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
-    problems += check_ids(loaded, catalog, incident_ids)
-    incidents = tuple(item.incident for item in loaded if item.incident is not None)
+    id_problems = check_ids(loaded, catalog, incident_ids)
+    problems += id_problems
+    broken = {p.path for p in id_problems}
+    incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)
     return model.KnowledgeBase(catalog, incidents), sorted(set(problems))

@@ -13,9 +13,7 @@ import re
 from . import spec
 
 ID_RE = re.compile(spec.ID_PATTERN)
-WINDOWS_DEVICE_NAMES = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
-)
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)})
 
 INCIDENTS_INDEX = "incidents/index.md"
 CAUSES_INDEX = "causes/index.md"

@@ -80,17 +80,17 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             # incident files kept inside docs_dir are sources, not pages or assets
             if file.abs_src_path and _inside(file.abs_src_path, self.incidents_dir):
                 files.remove(file)
-        renderer = Renderer(
-            self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve"
-        )
+        renderer = Renderer(self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve")
         pages = renderer.pages()
         taken = [page.src for page in pages if files.get_file_from_path(page.src) is not None]
         if files.get_file_from_path(paths.STYLESHEET) is not None:
             taken.append(paths.STYLESHEET)
         if taken:
             for src in taken:
-                log.error(f"{os.path.join(config.docs_dir, src)}:1:1: error: outagekb generates this page; "
-                          "rename or remove the hand-written file")
+                log.error(
+                    f"{os.path.join(config.docs_dir, src)}:1:1: error: outagekb generates this page; "
+                    "rename or remove the hand-written file"
+                )
             raise PluginError(f"outagekb: {len(taken)} hand-written file(s) at generated paths; nothing was built")
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV

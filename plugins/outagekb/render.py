@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import figures, paths, prose
 from .graph import Graph, build_graph
-from .model import Incident, KnowledgeBase
+from .model import Action, Incident, KnowledgeBase
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
@@ -258,8 +258,11 @@ class Renderer:
 
     def actions_index(self) -> Page:
         src = paths.ACTIONS_INDEX
-        groups = [(lesson_id, self.graph.open_actions[lesson_id]) for lesson_id in self.catalog.lessons
-                  if lesson_id in self.graph.open_actions]
+        groups: list[tuple[str | None, list[tuple[Incident, Action]]]] = [
+            (lesson_id, self.graph.open_actions[lesson_id])
+            for lesson_id in self.catalog.lessons
+            if lesson_id in self.graph.open_actions
+        ]
         if None in self.graph.open_actions:
             groups.append((None, self.graph.open_actions[None]))
         count = sum(len(items) for _, items in groups)

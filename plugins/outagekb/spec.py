@@ -72,8 +72,13 @@ CAUSE_ENTRY = Record(
     "cause entry",
     (
         Field("cause", ID, "the cause's id in the catalog", required=True, refers="cause"),
-        Field("role", ROLES, "`trigger`, `root` or `contributing`, or a list of them; at most one cause is the trigger",
-              choices=model.ROLES, default="contributing"),
+        Field(
+            "role",
+            ROLES,
+            "`trigger`, `root` or `contributing`, or a list of them; at most one cause is the trigger",
+            choices=model.ROLES,
+            default="contributing",
+        ),
         Field("detail", MARKDOWN, "how this cause showed up in this incident"),
     ),
 )
@@ -141,18 +146,33 @@ INCIDENT = Record(
     (
         Field("title", LINE, "one line: what failed, and how", required=True),
         Field("organization", LINE, "whose service failed", required=True),
-        _list("services", Field("item", LINE, "a product or component"), "products or components that were affected",
-              required=True, min_items=1),
-        Field("severity", ENUM, "`critical`: down for most users; `major`: a core feature down or badly degraded; "
-              "`minor`: limited impact", required=True, choices=model.SEVERITIES),
+        _list(
+            "services",
+            Field("item", LINE, "a product or component"),
+            "products or components that were affected",
+            required=True,
+            min_items=1,
+        ),
+        Field(
+            "severity",
+            ENUM,
+            "`critical`: down for most users; `major`: a core feature down or badly degraded; `minor`: limited impact",
+            required=True,
+            choices=model.SEVERITIES,
+        ),
         Field("started", TIMESTAMP, "when impact began", required=True),
         Field("detected", TIMESTAMP, "when the operators knew; may be before `started`"),
         Field("mitigated", TIMESTAMP, "when most users had service again"),
         Field("resolved", TIMESTAMP, "when it was over; absent means the outage is ongoing"),
         _list("regions", Field("item", LINE, "a region"), "where"),
-        _list("upstream", Field("item", LINE, "an organization"), "other organizations whose failure caused or worsened this one"),
-        _list("approximate", Field("item", ENUM, "a timestamp field", choices=model.TIMESTAMP_FIELDS),
-              "which of `started`, `detected`, `mitigated`, `resolved` are only approximately known"),
+        _list(
+            "upstream", Field("item", LINE, "an organization"), "other organizations whose failure caused or worsened this one"
+        ),
+        _list(
+            "approximate",
+            Field("item", ENUM, "a timestamp field", choices=model.TIMESTAMP_FIELDS),
+            "which of `started`, `detected`, `mitigated`, `resolved` are only approximately known",
+        ),
         Field("summary", MARKDOWN, "what happened, a paragraph or two", required=True),
         Field("impact", MARKDOWN, "who could not do what, for how long"),
         _records("causes", CAUSE_ENTRY, "what caused it", required=True, min_items=1),

@@ -250,7 +250,11 @@ def _attach(
         first = seen_keys[-1].get(node.text)
         if first is not None:
             problems.append(
-                (node.line, node.column, f"duplicate key `{node.text}` (first at line {first.line}, again at line {node.line}); keep one")
+                (
+                    node.line,
+                    node.column,
+                    f"duplicate key `{node.text}` (first at line {first.line}, again at line {node.line}); keep one",
+                )
             )
             pending_key[-1] = _DROPPED
             return

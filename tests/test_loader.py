@@ -1,0 +1,161 @@
+"""The loader: every rule of the format, each with its exact position and message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_INCIDENT, write
+from outagekb.loader import load_knowledge_base
+
+GOOD_ID = "2024-05-01-example-config-push"
+
+
+def problems_for(tmp_path: Path, text: str, name: str = f"{GOOD_ID}.yaml", extra: dict[str, str] | None = None):
+    folder = tmp_path / "incidents"
+    write(folder / name, text)
+    for other, body in (extra or {}).items():
+        write(folder / other, body)
+    kb, problems = load_knowledge_base(str(folder))
+    return kb, [(Path(p.path).name, p.line, p.column, p.message) for p in problems]
+
+
+def test_minimal_incident_loads(tmp_path: Path) -> None:
+    kb, problems = problems_for(tmp_path, MINIMAL_INCIDENT)
+    assert problems == []
+    (incident,) = kb.incidents
+    assert incident.id == GOOD_ID
+    assert incident.causes[0].roles == ("trigger",)
+    assert incident.started.utcoffset().total_seconds() == 7200  # type: ignore[union-attr]
+
+
+def replace(old: str, new: str) -> str:
+    assert old in MINIMAL_INCIDENT
+    return MINIMAL_INCIDENT.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "fragment"),
+    [
+        (replace("severity: major", "serverity: major"), 4, 1, "serverity: unknown field in incident; did you mean `severity`?"),
+        (replace("severity: major", "severity: Major"), 4, 11, "did you mean `major`?"),
+        (replace("title: Example service down after a bad configuration push\n", ""), 1, 1, "missing required field `title`"),
+        (replace("services: [Web, API]", "services: []"), 3, 11, "services: needs at least 1 item"),
+        (replace("services: [Web, API]", "services: Web"), 3, 11, "expected a list"),
+        (replace("started: 2024-05-01T10:00:00+02:00", "started: 2024-05-01T10:00:00"), 5, 10, "has no UTC offset"),
+        (replace("started: 2024-05-01T10:00:00+02:00", "started: 2024-05-01"), 5, 10, "a date without a time"),
+        (replace("started: 2024-05-01T10:00:00+02:00", "started: 2024-02-30T10:00:00Z"), 5, 10, "not a real date"),
+        (replace("started: 2024-05-01T10:00:00+02:00", "started: 2024-05-01T10:00:00+15:00"), 5, 10, "offset out of range"),
+        (replace("resolved: 2024-05-01T12:30:00+02:00", "resolved: 2024-05-01T09:00:00+02:00"), 8, 11, "is before `started`"),
+        (replace("resolved: 2024-05-01T12:30:00+02:00", "resolved: 2024-05-01T10:30:00+02:00"), 8, 11, "is before `mitigated`"),
+        (replace("role: trigger", "role: trigga"), 12, 11, "causes[0].role: `trigga` is not one of"),
+        (
+            replace("cause: config-change", "cause: config-chnage"),
+            11,
+            12,
+            "unknown cause `config-chnage`; did you mean `config-change`?",
+        ),
+        (replace("lesson: staged-rollout", "lesson: staged-rolout"), 15, 13, "did you mean `staged-rollout`?"),
+        (
+            replace("title: Example service down after a bad configuration push", 'title: "Example\\u0007 service"'),
+            1,
+            8,
+            "control character U+0007",
+        ),
+        (MINIMAL_INCIDENT + "draft: yes\n", 17, 8, "expected `true` or `false`"),
+        (MINIMAL_INCIDENT + "related: [2024-05-01-nope]\n", 17, 11, "no incident has the id"),
+        (MINIMAL_INCIDENT + f"related: [{GOOD_ID}]\n", 17, 11, "cannot be related to itself"),
+        (MINIMAL_INCIDENT + "approximate: [bogus]\n", 17, 15, "approximate[0]: `bogus` is not one of"),
+        (MINIMAL_INCIDENT + "references:\n  - {title: x, url: 'javascript:alert(1)'}\n", 18, 21, "only `https://` and `http://`"),
+        (MINIMAL_INCIDENT + "timeline:\n  - {at: 2024-05-01T10:00:00Z, event: x, kind: boom}\n", 18, 48, "timeline[0].kind"),
+        (replace("lessons:", "  - cause: capacity\n    role: trigger\nlessons:"), 15, 11, "a second `trigger`"),
+        (replace("lessons:", "  - cause: config-change\nlessons:"), 14, 5, "listed twice"),
+    ],
+)
+def test_rule(tmp_path: Path, text: str, line: int, column: int, fragment: str) -> None:
+    kb, problems = problems_for(tmp_path, text)
+    matching = [p for p in problems if fragment in p[3]]
+    assert matching, problems
+    assert (matching[0][1], matching[0][2]) == (line, column), problems
+    assert kb.incidents == ()
+
+
+def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
+    text = replace("severity: major", "severity: huge").replace("organization: Example", "organisation: Example")
+    text = text.replace("started: 2024-05-01T10:00:00+02:00", "started: yesterday")
+    _, problems = problems_for(tmp_path, text)
+    lines = sorted(p[1] for p in problems)
+    assert lines == [1, 2, 4, 5], problems
+
+
+def test_analysis_sibling_and_conflict(tmp_path: Path) -> None:
+    kb, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={f"{GOOD_ID}.md": "## Deep dive\n\nText.\n"})
+    assert problems == [] and kb.incidents[0].analysis.startswith("## Deep dive")
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT + "analysis: inline\n")
+    assert any("given both here and in" in p[3] for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        (".hidden.yaml", "hidden files"),
+        ("2024-05-01-x.ymal", "not an incident file"),
+        ("2024-05-01-Upper.yaml", "ids are lowercase"),
+        ("con.yaml", "Windows device name"),
+        ("a.yaml", "3 to 80 characters"),
+        ("2024_05_01_x.yaml", "single hyphens"),
+        ("orphan-analysis.md", "no incident's analysis"),
+    ],
+)
+def test_folder_rules(tmp_path: Path, name: str, fragment: str) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={name: MINIMAL_INCIDENT})
+    assert any(p[0] == name and fragment in p[3] for p in problems), problems
+
+
+def test_yaml_and_yml_twins_are_duplicates(tmp_path: Path) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={f"{GOOD_ID}.yml": MINIMAL_INCIDENT})
+    assert any("duplicate id" in p[3] for p in problems), problems
+
+
+def test_subfolder_and_readme(tmp_path: Path) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={"old/2020-01-01-x.yaml": MINIMAL_INCIDENT, "README.md": "hi"})
+    assert [p[0] for p in problems] == ["old"]
+
+
+def test_link_outside_repository(tmp_path: Path) -> None:
+    outside = tmp_path.parent / "outside-incident.yaml"
+    outside.write_text(MINIMAL_INCIDENT, encoding="utf-8")
+    folder = tmp_path / "repo" / "incidents"
+    folder.mkdir(parents=True)
+    (folder / "2024-01-01-linked.yaml").symlink_to(outside)
+    _, problems = load_knowledge_base(str(folder), root=str(tmp_path / "repo"))
+    assert any("outside the repository" in p.message for p in problems)
+
+
+def test_catalog_rules(tmp_path: Path) -> None:
+    catalog = """\
+    causes:
+      - {id: a-cause, title: A, parent: b-cause}
+      - {id: b-cause, title: B, parent: a-cause}
+      - {id: c-cause, title: C, parent: nowhere}
+      - {id: a-cause, title: again}
+    lessons:
+      - {id: a-lesson, title: L, colour: red}
+    """
+    folder = tmp_path / "incidents"
+    write(folder / "catalog.yaml", catalog)
+    _, problems = load_knowledge_base(str(folder))
+    messages = [(p.line, p.message) for p in problems]
+    assert any("cycle" in m for _, m in messages), messages
+    assert any(line == 4 and "unknown parent cause `nowhere`" in m for line, m in messages), messages
+    assert any(line == 5 and "duplicate id `a-cause` (first at line 2)" in m for line, m in messages), messages
+    assert any(line == 7 and "colour: unknown field" in m for line, m in messages), messages
+
+
+def test_removed_shipped_cause_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    write(folder / "catalog.yaml", "causes:\n  - {id: capacity, title: Capacity}\nlessons:\n  - {id: staged-rollout, title: S}\n")
+    write(folder / f"{GOOD_ID}.yaml", MINIMAL_INCIDENT)
+    _, problems = load_knowledge_base(str(folder))
+    assert any("shipped catalog" in p.message and "add it back" in p.message for p in problems), problems

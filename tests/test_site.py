@@ -1,0 +1,193 @@
+"""Build real Material sites into temporary folders and check the HTML they contain."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from mkdocs.exceptions import Abort, PluginError
+
+from conftest import MINIMAL_INCIDENT, ROOT, build, make_project, page_file, parse_html, write
+from outagekb.loader import load_knowledge_base
+
+SHOWCASE_KB, SHOWCASE_PROBLEMS = load_knowledge_base(str(ROOT / "incidents"))
+
+
+def copy_showcase(tmp_path: Path, use_directory_urls: bool) -> Path:
+    project = tmp_path / "showcase"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copytree(ROOT / "incidents", project / "incidents")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    write(project / "mkdocs.yml", config + f"\nuse_directory_urls: {str(use_directory_urls).lower()}\n")
+    return project
+
+
+def internal_targets(site: Path, page: Path) -> list[tuple[str, Path]]:
+    """Every link on a page that stays inside the site, with the file it must reach."""
+    result = []
+    for link in parse_html(page).links:
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "data:")) or not parts.path:
+            continue
+        target = Path(posixpath.normpath(os.path.join(page.parent, unquote(parts.path))))
+        if link.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        result.append((link, target))
+    return result
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["directory-urls", "file-urls"])
+def showcase_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bool]:
+    use_directory_urls: bool = request.param
+    project = copy_showcase(tmp_path_factory.mktemp("site"), use_directory_urls)
+    return build(project, strict=True), use_directory_urls
+
+
+def test_showcase_loads_cleanly() -> None:
+    assert SHOWCASE_PROBLEMS == []
+    assert len(SHOWCASE_KB.incidents) >= 6
+
+
+def test_every_page_exists(showcase_site: tuple[Path, bool]) -> None:
+    site, directory_urls = showcase_site
+    for incident in SHOWCASE_KB.published:
+        assert page_file(site, f"incidents/{incident.id}", directory_urls).is_file()
+    for cause_id in SHOWCASE_KB.catalog.causes:
+        assert page_file(site, f"causes/{cause_id}", directory_urls).is_file()
+    for lesson_id in SHOWCASE_KB.catalog.lessons:
+        assert page_file(site, f"lessons/{lesson_id}", directory_urls).is_file()
+    for section in ("incidents", "causes", "lessons", "actions"):
+        assert (site / section / "index.html").is_file()
+    assert (site / "assets/outagekb/outagekb.css").is_file()
+
+
+def test_every_internal_link_resolves(showcase_site: tuple[Path, bool]) -> None:
+    site, _ = showcase_site
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        for link, target in internal_targets(site, page):
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    assert broken == []
+
+
+def linked_pages(site: Path, page: Path) -> set[Path]:
+    return {target.resolve() for _, target in internal_targets(site, page)}
+
+
+def test_incidents_link_to_causes_and_lessons_and_back(showcase_site: tuple[Path, bool]) -> None:
+    site, directory_urls = showcase_site
+    for incident in SHOWCASE_KB.published:
+        page = page_file(site, f"incidents/{incident.id}", directory_urls)
+        links = linked_pages(site, page)
+        for cause_id in incident.cause_ids:
+            cause_page = page_file(site, f"causes/{cause_id}", directory_urls)
+            assert cause_page.resolve() in links, (incident.id, cause_id)
+            assert page.resolve() in linked_pages(site, cause_page), (cause_id, incident.id)
+        for lesson_id in incident.lesson_ids:
+            lesson_page = page_file(site, f"lessons/{lesson_id}", directory_urls)
+            assert lesson_page.resolve() in links, (incident.id, lesson_id)
+            assert page.resolve() in linked_pages(site, lesson_page), (lesson_id, incident.id)
+        for other in incident.related:
+            assert page_file(site, f"incidents/{other}", directory_urls).resolve() in links
+
+
+def test_parent_cause_lists_children_incidents(showcase_site: tuple[Path, bool]) -> None:
+    site, directory_urls = showcase_site
+    catalog = SHOWCASE_KB.catalog
+    for cause_id in catalog.causes:
+        page = page_file(site, f"causes/{cause_id}", directory_urls)
+        links = linked_pages(site, page)
+        tree = {cause_id, *catalog.descendants(cause_id)}
+        for incident in SHOWCASE_KB.published:
+            if tree & set(incident.cause_ids):
+                assert page_file(site, f"incidents/{incident.id}", directory_urls).resolve() in links
+
+
+def test_nav_lists_sections_not_incidents(showcase_site: tuple[Path, bool]) -> None:
+    site, _ = showcase_site
+    html = (site / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="md-nav md-nav--primary') : html.index('<nav class="md-nav md-nav--secondary')]
+    assert "Causes" in nav and "Lessons" in nav
+    assert all(incident.id not in nav for incident in SHOWCASE_KB.published)
+
+
+def test_incident_page_content(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    site = build(project)
+    html = (site / "incidents/2024-05-01-example-config-push/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2024-05-01T10:00:00+02:00">2024-05-01 10:00 UTC+02:00</time>' in html
+    assert "2 h 30 min" in html  # duration, in the incident's own offset
+    assert "5 min after start" in html
+    assert "Push configuration region by region." in html
+    cause = (site / "causes/config-change/index.html").read_text(encoding="utf-8")
+    assert "The push went to every region at once." in cause
+    parent = (site / "causes/deployment/index.html").read_text(encoding="utf-8")
+    assert "2024-05-01-example-config-push" in parent
+
+
+def test_drafts_are_left_out_of_build(tmp_path: Path) -> None:
+    draft = MINIMAL_INCIDENT.replace("title: Example", "title: Secret draft") + "draft: true\n"
+    project = make_project(
+        tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT, "2024-06-01-draft-one.yaml": draft}
+    )
+    site = build(project)
+    assert not (site / "incidents/2024-06-01-draft-one").exists()
+    for page in site.rglob("*.html"):
+        assert "Secret draft" not in page.read_text(encoding="utf-8"), page
+    assert "Secret draft" not in (site / "search/search_index.json").read_text(encoding="utf-8")
+
+
+def test_drafts_are_shown_by_serve(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    draft = MINIMAL_INCIDENT + "draft: true\n"
+    project = make_project(tmp_path, {"2024-06-01-draft-one.yaml": draft})
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+    html = (tmp_path / "served/incidents/2024-06-01-draft-one/index.html").read_text(encoding="utf-8")
+    assert "okb-draft" in html
+    assert "2024-06-01-draft-one" not in (tmp_path / "served/incidents/index.html").read_text(encoding="utf-8")
+    assert str(project / "incidents") in config.watch
+
+
+def test_bad_input_fails_before_touching_site_dir(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    bad = MINIMAL_INCIDENT.replace("severity: major", "severity: huge")
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": bad})
+    site = tmp_path / "site"
+    write(site / "index.html", "last good site")
+    with pytest.raises((PluginError, Abort)):
+        build(project, site_dir=site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good site"
+    assert any(":4:11: error: severity: `huge` is not one of" in r.getMessage() for r in caplog.records)
+
+
+def test_hand_written_page_at_generated_path_is_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    write(project / "docs/causes/dns.md", "# My own DNS page\n")
+    with pytest.raises((PluginError, Abort)):
+        build(project)
+    assert any("causes/dns.md:1:1: error: outagekb generates this page" in r.getMessage() for r in caplog.records)
+
+
+def test_incidents_folder_is_relative_to_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "kb", {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    monkeypatch.chdir(tmp_path)
+    site = build(project)
+    assert (site / "incidents/2024-05-01-example-config-push/index.html").is_file()
+
+
+def test_build_writes_nothing_into_sources(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    build(project)
+    after = sorted(p.relative_to(project) for p in project.rglob("*") if not str(p.relative_to(project)).startswith("site"))
+    assert before == after
