@@ -1,0 +1,42 @@
+"""`outagekb validate`: the same messages as the build, and documented exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_INCIDENT, ROOT, make_project
+from outagekb.cli import main
+
+
+def test_showcase_is_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["validate"]) == 0
+    assert "no problems" in capsys.readouterr().err
+
+
+def test_problems_exit_1_with_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT.replace("major", "huge")})
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("incidents/2024-05-01-example-config-push.yaml:4:11: error: severity: `huge`")
+    assert out[1].startswith("::error file=incidents/2024-05-01-example-config-push.yaml,line=4,col=11::severity")
+
+
+def test_single_file_and_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    monkeypatch.chdir(project)
+    assert main(["validate", "incidents/2024-05-01-example-config-push.yaml"]) == 0
+    assert main(["validate", "incidents/nope.yaml"]) == 2
+    assert main(["frobnicate"]) == 2
+    assert main([]) == 2
+
+
+def test_console_script_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "outagekb.cli", "--version"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stdout.startswith("outagekb ")
