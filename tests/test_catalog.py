@@ -8,14 +8,34 @@ from conftest import ROOT
 from outagekb.loader import SHIPPED_CATALOG, load_catalog, shipped_catalog
 
 FORMAT_CAUSES = {
-    "capacity": None, "software-bug": None, "deployment": None, "config-change": "deployment",
-    "maintenance": "deployment", "automation": None, "race-condition": "software-bug",
-    "hidden-dependency": None, "third-party": None, "network": None, "dns": "network", "routing": "network",
-    "hardware": None, "power": "hardware", "expired-credential": None, "data-loss": None, "attack": None,
+    "capacity": None,
+    "software-bug": None,
+    "deployment": None,
+    "config-change": "deployment",
+    "maintenance": "deployment",
+    "automation": None,
+    "race-condition": "software-bug",
+    "hidden-dependency": None,
+    "third-party": None,
+    "network": None,
+    "dns": "network",
+    "routing": "network",
+    "hardware": None,
+    "power": "hardware",
+    "expired-credential": None,
+    "data-loss": None,
+    "attack": None,
 }
 FORMAT_LESSONS = [
-    "redundancy", "monitoring", "communication", "scalability", "testing", "staged-rollout",
-    "dependency-diversity", "backups", "incident-response",
+    "redundancy",
+    "monitoring",
+    "communication",
+    "scalability",
+    "testing",
+    "staged-rollout",
+    "dependency-diversity",
+    "backups",
+    "incident-response",
 ]
 
 

@@ -18,7 +18,9 @@ def test_showcase_is_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pyte
     assert "no problems" in capsys.readouterr().err
 
 
-def test_problems_exit_1_with_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_problems_exit_1_with_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT.replace("major", "huge")})
     monkeypatch.chdir(project)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")

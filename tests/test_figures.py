@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from outagekb import figures
 from outagekb.model import CauseRef, Incident, Update
 
-UTC = timezone.utc
-
 
 def incident(**kwargs: object) -> Incident:
     base: dict[str, object] = dict(
-        id="2024-01-01-x", path="x.yaml", title="t", organization="o", services=("s",), severity="minor",
-        started=datetime(2024, 1, 1, 10, 0, tzinfo=UTC), summary="s", causes=(CauseRef("capacity"),),
+        id="2024-01-01-x",
+        path="x.yaml",
+        title="t",
+        organization="o",
+        services=("s",),
+        severity="minor",
+        started=datetime(2024, 1, 1, 10, 0, tzinfo=UTC),
+        summary="s",
+        causes=(CauseRef("capacity"),),
     )
     base.update(kwargs)
     return Incident(**base)  # type: ignore[arg-type]
@@ -46,8 +51,17 @@ def test_offsets_do_not_matter_and_approximate_is_carried() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0, "0 s"), (43, "43 s"), (60, "1 min"), (3599, "1 h"), (3600, "1 h"), (15720, "4 h 22 min"),
-     (90000, "1 d 1 h"), (86400 * 3, "3 d"), (-180, "−3 min")],
+    [
+        (0, "0 s"),
+        (43, "43 s"),
+        (60, "1 min"),
+        (3599, "1 h"),
+        (3600, "1 h"),
+        (15720, "4 h 22 min"),
+        (90000, "1 d 1 h"),
+        (86400 * 3, "3 d"),
+        (-180, "−3 min"),
+    ],
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert figures.format_duration(seconds) == text

@@ -9,8 +9,11 @@ from outagekb.paths import id_problem, relative_url, url_for
 
 @pytest.mark.parametrize(
     ("src", "directory", "flat"),
-    [("incidents/index.md", "incidents/", "incidents/index.html"), ("causes/dns.md", "causes/dns/", "causes/dns.html"),
-     ("index.md", "", "index.html")],
+    [
+        ("incidents/index.md", "incidents/", "incidents/index.html"),
+        ("causes/dns.md", "causes/dns/", "causes/dns.html"),
+        ("index.md", "", "index.html"),
+    ],
 )
 def test_url_for(src: str, directory: str, flat: str) -> None:
     assert url_for(src, True) == directory
@@ -23,7 +26,12 @@ def test_url_for(src: str, directory: str, flat: str) -> None:
         ("incidents/a.md", "causes/dns.md", "../../causes/dns/", "../causes/dns.html"),
         ("incidents/index.md", "incidents/a.md", "a/", "a.html"),
         ("causes/dns.md", "causes/index.md", "../", "index.html"),
-        ("incidents/a.md", "assets/outagekb/outagekb.css", "../../assets/outagekb/outagekb.css", "../assets/outagekb/outagekb.css"),
+        (
+            "incidents/a.md",
+            "assets/outagekb/outagekb.css",
+            "../../assets/outagekb/outagekb.css",
+            "../assets/outagekb/outagekb.css",
+        ),
     ],
 )
 def test_relative_url(from_src: str, to_src: str, directory: str, flat: str) -> None:
