@@ -35,8 +35,8 @@ browser:
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check plugins tests benchmarks
-	$(BIN)/ruff format --check plugins tests benchmarks
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
