@@ -266,7 +266,7 @@ class Converter:
         elif sign:
             hours, minutes = int(off_h), int(off_m or 0)
             if hours > 14 or minutes > 59 or (hours == 14 and minutes):
-                return self.error(node, where, f"{quote(text)}: UTC offset out of range (from -12:00 to +14:00)")
+                return self.error(node, where, f"{quote(text)}: UTC offset out of range (at most 14 hours from UTC)")
             delta = timedelta(hours=hours, minutes=minutes)
             tz = timezone(-delta if sign == "-" else delta)
         else:
