@@ -8,8 +8,16 @@ from conftest import ROOT
 from outagekb import spec
 
 RECORDS = [
-    spec.INCIDENT, spec.CAUSE_ENTRY, spec.LESSON_ENTRY, spec.TIMELINE_ENTRY, spec.UPDATE_ENTRY,
-    spec.ACTION_ENTRY, spec.REFERENCE_ENTRY, spec.RETROSPECTIVE, spec.CATALOG_CAUSE, spec.CATALOG_LESSON,
+    spec.INCIDENT,
+    spec.CAUSE_ENTRY,
+    spec.LESSON_ENTRY,
+    spec.TIMELINE_ENTRY,
+    spec.UPDATE_ENTRY,
+    spec.ACTION_ENTRY,
+    spec.REFERENCE_ENTRY,
+    spec.RETROSPECTIVE,
+    spec.CATALOG_CAUSE,
+    spec.CATALOG_LESSON,
 ]
 
 
