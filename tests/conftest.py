@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-SHOWCASE_INCIDENTS = ROOT / "incidents"
 
 MINIMAL_INCIDENT = """\
 title: Example service down after a bad configuration push
@@ -78,23 +74,16 @@ def build(project: Path, *, strict: bool = True, site_dir: Path | None = None) -
 
 
 class LinkParser(HTMLParser):
-    """Collects href/src attributes and element ids of one HTML page."""
+    """Collects the href and src attributes of one HTML page."""
 
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
-        self.ids: set[str] = set()
-        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append(value)
-            if name == "id" and value:
-                self.ids.add(value)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
 
 
 def parse_html(path: Path) -> LinkParser:
@@ -106,11 +95,3 @@ def parse_html(path: Path) -> LinkParser:
 def page_file(site: Path, url_path: str, use_directory_urls: bool = True) -> Path:
     """The HTML file of a page given as `incidents/<id>` (no trailing slash)."""
     return site / url_path / "index.html" if use_directory_urls else site / f"{url_path}.html"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Callable[..., Path]:
-    def factory(incidents: dict[str, str] | None = None, **kwargs: object) -> Path:
-        return make_project(tmp_path, incidents, **kwargs)  # type: ignore[arg-type]
-
-    return factory

@@ -159,3 +159,12 @@ def test_removed_shipped_cause_says_so(tmp_path: Path) -> None:
     write(folder / f"{GOOD_ID}.yaml", MINIMAL_INCIDENT)
     _, problems = load_knowledge_base(str(folder))
     assert any("shipped catalog" in p.message and "add it back" in p.message for p in problems), problems
+
+
+def test_catalog_entry_without_id_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    write(folder / "catalog.yaml", "causes:\n  - {title: No id, parent: x}\nlessons: []\n")
+    _, problems = load_knowledge_base(str(folder))
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (2, 5, "causes[0]: missing required field `id` (the cause's permanent id)")
+    ]

@@ -55,8 +55,8 @@ def test_refusals(text: str, where: tuple[int, int], fragment: str) -> None:
     assert fragment in message
 
 
-def test_alias_is_refused_even_with_anchor_defined_first() -> None:
-    # the anchor is refused first; an alias alone is reported by the parser
+def test_anchor_is_reported_before_its_alias() -> None:
+    # one problem per refused construct: reading stops at the anchor, the alias is never reached
     line, column, message = only_problem("a: &x 1\nb: *x\n")
     assert "anchors" in message
 

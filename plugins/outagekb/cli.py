@@ -45,18 +45,27 @@ def _incidents_from_mkdocs_yml(path: str = "mkdocs.yml") -> tuple[str, str | Non
     except (OSError, yaml.YAMLError, ValueError):
         return default, None
     base = os.path.dirname(os.path.abspath(path))
-    for entry in config.get("plugins") or [] if isinstance(config, dict) else []:
-        options = entry.get("outagekb") if isinstance(entry, dict) else None
-        if entry == "outagekb" or isinstance(options, dict):
-            options = options if isinstance(options, dict) else {}
-            incidents = os.path.join(base, str(options.get("incidents", default)))
-            catalog = options.get("catalog")
-            return incidents, os.path.join(base, str(catalog)) if catalog else None
-    if isinstance(config, dict) and isinstance(config.get("plugins"), dict) and "outagekb" in config["plugins"]:
-        options = config["plugins"]["outagekb"] or {}
-        catalog = options.get("catalog")
-        return os.path.join(base, str(options.get("incidents", default))), os.path.join(base, str(catalog)) if catalog else None
-    return os.path.join(base, default), None
+    options = _outagekb_options(config.get("plugins") if isinstance(config, dict) else None) or {}
+    catalog = options.get("catalog")
+    return os.path.join(base, str(options.get("incidents", default))), os.path.join(base, str(catalog)) if catalog else None
+
+
+def _outagekb_options(plugins: object) -> dict[str, object] | None:
+    """outagekb's options from `plugins:` written as a list or as a mapping; None when it is not listed."""
+    if isinstance(plugins, dict):
+        pairs = list(plugins.items())
+    elif isinstance(plugins, list):
+        pairs = [
+            (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
+            for entry in plugins
+            if entry and isinstance(entry, (str, dict))
+        ]
+    else:
+        return None
+    for name, options in pairs:
+        if name == "outagekb":
+            return options if isinstance(options, dict) else {}
+    return None
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -66,23 +75,28 @@ def validate(args: argparse.Namespace) -> int:
     if not targets:
         folder, catalog = _incidents_from_mkdocs_yml()
         targets = [folder]
-    problems: list[Problem] = []
-    checked = 0
+    folders: list[str] = []
+    files: dict[str, set[str]] = {}  # folder -> the files asked for in it
     for target in targets:
         if os.path.isdir(target):
-            kb, found = load_knowledge_base(target, catalog)
-            problems += found
-            checked += len(kb.incidents)
-            continue
-        folder = os.path.dirname(target) or "."
-        if not os.path.exists(target):
+            folders.append(target)
+        elif os.path.exists(target):
+            files.setdefault(os.path.dirname(target) or ".", set()).add(os.path.abspath(target))
+        else:
             print(f"outagekb validate: {target}: no such file or folder", file=sys.stderr)
             return 2
+    problems: list[Problem] = []
+    checked = 0
+    for folder in folders:
         kb, found = load_knowledge_base(folder, catalog)
-        wanted = os.path.abspath(target)
-        catalog_file = os.path.basename(target) == CATALOG_NAME
-        problems += [p for p in found if os.path.abspath(p.path) == wanted or (catalog_file and p.path.endswith(CATALOG_NAME))]
-        checked += 1
+        problems += found
+        checked += len(kb.incidents)
+    for folder, wanted in files.items():
+        # the whole folder is read once: ids are checked against every incident and the catalog
+        _, found = load_knowledge_base(folder, catalog)
+        with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
+        problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
+        checked += len(wanted)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in sorted(set(problems)):
         print(problem.format())

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import spec
+from .paths import ID_RE
 from .problems import Problem
 from .yamlread import Mapping, Node, Scalar, Sequence, kind_name
 
@@ -27,14 +27,16 @@ class _Invalid:
 INVALID: Any = _Invalid()
 """Marks a value that failed its check; the problem is already recorded."""
 
-ID_RE = re.compile(spec.ID_PATTERN)
 _TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
     r"[ \t]*(?:(Z|z)|([+-])(\d{1,2})(?::?(\d{2}))?)?$"
 )
 ID_RULE = f"lowercase ASCII letters, digits and single hyphens, {spec.ID_MIN} to {spec.ID_MAX} characters"
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+"""In one-line fields: control characters (Cc), line and paragraph separators, bidi controls."""
+_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""In Markdown fields: control characters other than tab and line feed."""
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
@@ -204,18 +206,18 @@ class Converter:
             return self.error(node, where, "is empty")
         if "\n" in text or "\r" in text:
             return self.error(node, where, "must be one line; join the lines or move the text into a Markdown field")
-        for ch in text:
-            if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
-                return self.error(node, where, f"control character U+{ord(ch):04X} is not allowed in a one-line field")
+        bad = _LINE_FORBIDDEN.search(text)
+        if bad is not None:
+            return self.error(node, where, f"control character U+{ord(bad.group()):04X} is not allowed in a one-line field")
         if len(text) > f.max_length:
             return self.error(node, where, f"is {len(text)} characters long; at most {f.max_length} are allowed")
         return text
 
     def markdown(self, node: Scalar, where: str) -> Any:
         text = node.text.strip("\n").rstrip()
-        for ch in text:
-            if ch not in "\t\n" and unicodedata.category(ch) == "Cc":
-                return self.error(node, where, f"control character U+{ord(ch):04X} is not allowed")
+        bad = _TEXT_FORBIDDEN.search(text)
+        if bad is not None:
+            return self.error(node, where, f"control character U+{ord(bad.group()):04X} is not allowed")
         return text
 
     def enum(self, node: Scalar, f: spec.Field, where: str) -> Any:
@@ -283,12 +285,10 @@ class Converter:
         text = node.text.strip()
         match = _DATE_RE.match(text)
         if match is None:
-            stamp = self.timestamp(node, where) if _TIMESTAMP_RE.match(text) else INVALID
-            if stamp is INVALID:
-                if not _TIMESTAMP_RE.match(text):
-                    self.error(node, where, f"{quote(text)} is not a date; write it as `2025-03-31`")
-                return INVALID
-            return stamp.date()
+            if not _TIMESTAMP_RE.match(text):
+                return self.error(node, where, f"{quote(text)} is not a date; write it as `2025-03-31`")
+            stamp = self.timestamp(node, where)
+            return stamp if stamp is INVALID else stamp.date()
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as error:

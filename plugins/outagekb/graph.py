@@ -23,7 +23,8 @@ class Graph:
     kb: KnowledgeBase
     incidents: list[Incident] = field(default_factory=list)
     by_id: dict[str, Incident] = field(default_factory=dict)
-    by_cause: dict[str, list[Incident]] = field(default_factory=dict)  # the cause itself
+    ancestors: dict[str, list[str]] = field(default_factory=dict)  # cause -> parent, grandparent, ...
+    children: dict[str, list[str]] = field(default_factory=dict)  # cause -> its direct children
     by_cause_tree: dict[str, list[Incident]] = field(default_factory=dict)  # the cause and its descendants
     by_lesson: dict[str, list[Incident]] = field(default_factory=dict)
     related: dict[str, list[str]] = field(default_factory=dict)  # explicit links, both directions
@@ -36,17 +37,17 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     graph = Graph(kb)
     graph.incidents = newest_first(list(kb.published))
     graph.by_id = {i.id: i for i in kb.incidents}
-    by_cause: dict[str, list[Incident]] = defaultdict(list)
     by_tree: dict[str, list[Incident]] = defaultdict(list)
     by_lesson: dict[str, list[Incident]] = defaultdict(list)
     lesson_counts: dict[str, Counter[str]] = defaultdict(Counter)
     related: dict[str, list[str]] = defaultdict(list)
     actions: dict[str | None, list[tuple[Incident, Action]]] = defaultdict(list)
     ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
+    graph.ancestors = ancestors
+    graph.children = {cause_id: catalog.children(cause_id) for cause_id in catalog.causes}
     for incident in graph.incidents:
         tree: list[str] = []
         for ref in incident.causes:
-            by_cause[ref.cause].append(incident)
             for cause_id in [ref.cause, *ancestors.get(ref.cause, [])]:
                 if cause_id not in tree:
                     tree.append(cause_id)
@@ -65,7 +66,6 @@ def build_graph(kb: KnowledgeBase) -> Graph:
                 related[incident.id].append(other)
             if incident.id not in related[other] and not incident.draft:
                 related[other].append(incident.id)
-    graph.by_cause = dict(by_cause)
     graph.by_cause_tree = dict(by_tree)
     graph.by_lesson = dict(by_lesson)
     graph.related = dict(related)

@@ -8,6 +8,7 @@ one run reports everything a contributor has to fix.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -15,13 +16,15 @@ from typing import Any
 
 from . import model, spec
 from .convert import INVALID, Converter, IdUse, quote, suggestion
-from .paths import id_problem
+from .paths import id_problem, is_inside
 from .problems import Problem
-from .yamlread import MAX_BYTES, Mapping, Node, Sequence, decode, read_file
+from .yamlread import Mapping, Node, Sequence, position, read_file, read_text
 
 CATALOG_NAME = "catalog.yaml"
 IGNORED_NAMES = frozenset({"readme.md"})
 INCIDENT_SUFFIXES = (".yaml", ".yml")
+_ANALYSIS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters refused in an analysis file (tab and line breaks are text)."""
 SHIPPED_CATALOG = os.path.join(os.path.dirname(__file__), "defaults", CATALOG_NAME)
 
 
@@ -44,11 +47,6 @@ class Loaded:
     problems: list[Problem]
 
 
-def _inside(path: str, root: str) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
-
-
 def scan_directory(directory: str, root: str | None = None) -> Listing:
     """Sort the folder's entries into incidents and analyses; report everything else."""
     listing = Listing()
@@ -65,7 +63,7 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
         stem, suffix = os.path.splitext(name)
         if name.lower() in IGNORED_NAMES or name == CATALOG_NAME:
             continue
-        if entry.is_symlink() and not _inside(path, root):
+        if entry.is_symlink() and not is_inside(path, root):
             listing.problems.append(Problem(path, 1, 1, "a link that points outside the repository; copy the file in instead"))
             continue
         if name.startswith("."):
@@ -104,12 +102,9 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
             continue
         by_lower[stem.lower()] = path
         listing.incidents.append((stem, path))
+    incident_ids = {incident_id for incident_id, _ in listing.incidents}
     for stem, path in sorted(markdown.items()):
-        if (
-            stem in by_lower
-            and by_lower[stem].endswith(tuple(INCIDENT_SUFFIXES))
-            and stem == os.path.splitext(os.path.basename(by_lower[stem]))[0]
-        ):
+        if stem in incident_ids:
             listing.analyses[stem] = path
         else:
             listing.problems.append(
@@ -120,21 +115,13 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
 
 def read_analysis(path: str) -> tuple[str | None, list[Problem]]:
     """The text of a sibling `<id>.md` analysis, with the same size and encoding rules."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as error:
-        return None, [Problem(path, 1, 1, f"cannot read the file: {error.strerror or error}")]
-    if len(data) > MAX_BYTES:
-        return None, [Problem(path, 1, 1, "the file is larger than 1 MiB")]
-    text, problems = decode(path, data)
+    text, problems = read_text(path)
     if text is None:
         return None, problems
-    for index, ch in enumerate(text):
-        if ch < " " and ch not in "\t\n\r" or ch == "\x7f":
-            line = text.count("\n", 0, index) + 1
-            column = index - (text.rfind("\n", 0, index) + 1) + 1
-            return None, [Problem(path, line, column, f"control character U+{ord(ch):04X} is not allowed; remove it")]
+    bad = _ANALYSIS_CONTROL.search(text)
+    if bad is not None:
+        line, column = position(text, bad.start())
+        return None, [Problem(path, line, column, f"control character U+{ord(bad.group()):04X} is not allowed; remove it")]
     return text.strip(), []
 
 
@@ -214,8 +201,7 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
-    required = ("title", "organization", "services", "severity", "started", "summary", "causes")
-    if problems or any(name not in values for name in required):
+    if problems or any(name not in values for name in _REQUIRED):
         return Loaded(path, None, id_uses, problems)
     incident = model.Incident(
         id=incident_id,
@@ -247,6 +233,9 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
         draft=bool(values.get("draft", False)),
     )
     return Loaded(path, incident, id_uses, problems)
+
+
+_REQUIRED = tuple(f.name for f in spec.INCIDENT.fields if f.required)
 
 
 def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> None:
@@ -310,6 +299,7 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
         return model.Catalog(path=path), problems
     causes: dict[str, model.Cause] = {}
     lessons: dict[str, model.Lesson] = {}
+    cause_index: dict[str, int] = {}  # id -> position in the file, for errors about parents
     for kind in ("causes", "lessons"):
         seen: dict[str, int] = {}
         for index, entry in enumerate(values.get(kind) or []):
@@ -322,6 +312,8 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
                 problems.append(Problem(path, node.line, node.column, message))
                 continue
             seen[entry["id"]] = index
+            if kind == "causes":
+                cause_index[entry["id"]] = index
             common = dict(
                 id=entry["id"],
                 title=entry["title"],
@@ -333,12 +325,11 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
                 causes[entry["id"]] = model.Cause(**common, parent=entry.get("parent"))
             else:
                 lessons[entry["id"]] = model.Lesson(**common, practices=tuple(entry.get("practices") or ()))
-    cause_index = {entry.get("id"): i for i, entry in enumerate(values.get("causes") or [])}
     for cause in causes.values():
-        node = _node_at(root, "causes", cause_index.get(cause.id, 0), "parent")
-        where = f"causes[{cause_index.get(cause.id, 0)}].parent"
         if cause.parent is None:
             continue
+        node = _node_at(root, "causes", cause_index[cause.id], "parent")
+        where = f"causes[{cause_index[cause.id]}].parent"
         if cause.parent not in causes:
             problems.append(
                 Problem(

@@ -7,6 +7,7 @@ for `use_directory_urls` on and off, so that links computed here match MkDocs' o
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 
@@ -33,6 +34,12 @@ def id_problem(stem: str) -> str | None:
     if not spec.ID_MIN <= len(stem) <= spec.ID_MAX:
         return f"an id is {spec.ID_MIN} to {spec.ID_MAX} characters long; this one has {len(stem)}"
     return None
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether `path`, links resolved, lies in `folder` (or is it)."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def incident_page(incident_id: str) -> str:

@@ -78,7 +78,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         assert self.kb is not None
         for file in list(files):
             # incident files kept inside docs_dir are sources, not pages or assets
-            if file.abs_src_path and _inside(file.abs_src_path, self.incidents_dir):
+            if file.abs_src_path and paths.is_inside(file.abs_src_path, self.incidents_dir):
                 files.remove(file)
         renderer = Renderer(self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve")
         pages = renderer.pages()
@@ -97,8 +97,3 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
         files.append(File.generated(config, paths.STYLESHEET, content=stylesheet()))
         return files
-
-
-def _inside(path: str, folder: str) -> bool:
-    path, folder = os.path.abspath(path), os.path.abspath(folder)
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -33,25 +33,3 @@ def display_path(path: str) -> str:
     except ValueError:  # another drive on Windows
         return path
     return path if relative.startswith("..") else relative
-
-
-class ProblemList:
-    """Collects problems across files so that one run reports all of them."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, path: str, line: int, column: int, message: str) -> None:
-        self.items.append(Problem(path, line, column, message))
-
-    def extend(self, problems: list[Problem]) -> None:
-        self.items.extend(problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def sorted(self) -> list[Problem]:
-        return sorted(set(self.items))

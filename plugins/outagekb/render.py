@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -46,7 +47,9 @@ def _finalize(value: Any) -> Any:
     return Markup(prose.escape(str(value)))
 
 
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process, so templates compile once, not on every rebuild."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -172,12 +175,16 @@ class Renderer:
 
     def incident_page(self, incident: Incident) -> Page:
         src = paths.incident_page(incident.id)
-        related = [(other, self.incident_link(src, other)) for other in self.graph.related.get(incident.id, [])]
+        related = [
+            (self.graph.by_id[other], self.incident_link(src, other))
+            for other in self.graph.related.get(incident.id, [])
+            if other in self.graph.by_id
+        ]
         text = front_matter(incident.title, _first_sentence(incident.summary)) + self._render(
             "incident.md.j2",
             src,
             incident=incident,
-            related=[(self.graph.by_id[other], url) for other, url in related if other in self.graph.by_id],
+            related=related,
             duration=figures.duration(incident),
             to_detect=figures.time_to_detect(incident),
             to_mitigate=figures.time_to_mitigate(incident),
@@ -193,7 +200,7 @@ class Renderer:
         rows = []
         for incident in incidents:
             refs = [ref for ref in incident.causes if ref.cause == cause_id]
-            via = [ref for ref in incident.causes if ref.cause != cause_id and cause_id in self.catalog.ancestors(ref.cause)]
+            via = [ref for ref in incident.causes if cause_id in self.graph.ancestors.get(ref.cause, ())]
             rows.append((incident, refs[0] if refs else None, via))
         text = front_matter(cause.title, _first_sentence(cause.summary)) + self._render(
             "cause.md.j2",
@@ -201,8 +208,8 @@ class Renderer:
             cause=cause,
             rows=rows,
             stats=figures.aggregate(incidents),
-            children=self.catalog.children(cause_id),
-            ancestors=list(reversed(self.catalog.ancestors(cause_id))),
+            children=self.graph.children[cause_id],
+            ancestors=list(reversed(self.graph.ancestors[cause_id])),
             lessons=self.graph.lessons_of_cause.get(cause_id, [])[:5],
         )
         return Page(src, text)
@@ -233,11 +240,13 @@ class Renderer:
     def causes_index(self) -> Page:
         src = paths.CAUSES_INDEX
         tree: list[tuple[int, str]] = []
+        placed: set[str] = set()
 
         def walk(cause_id: str, depth: int) -> None:
             tree.append((depth, cause_id))
-            for child in self.catalog.children(cause_id):
-                if all(child != seen for _, seen in tree):
+            placed.add(cause_id)
+            for child in self.graph.children[cause_id]:
+                if child not in placed:
                     walk(child, depth + 1)
 
         for root in self.catalog.roots():

@@ -111,23 +111,27 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, column, message)]
 
 
-def read_file(path: str) -> tuple[Mapping | None, list[Problem]]:
-    """Read and parse one file; every failure is a problem, never an exception."""
+def read_text(path: str, too_large: str = "the file is larger than 1 MiB") -> tuple[str | None, list[Problem]]:
+    """A file's UTF-8 text, refusing files over `MAX_BYTES` without reading them whole."""
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as error:
         return None, [Problem(path, 1, 1, f"cannot read the file: {error.strerror or error}")]
     if len(data) > MAX_BYTES:
-        return None, [Problem(path, 1, 1, "the file is larger than 1 MiB; move long text into a sibling .md file")]
-    return parse_bytes(path, data)
+        return None, [Problem(path, 1, 1, too_large)]
+    return decode(path, data)
+
+
+def read_file(path: str) -> tuple[Mapping | None, list[Problem]]:
+    """Read and parse one file; every failure is a problem, never an exception."""
+    text, problems = read_text(path, "the file is larger than 1 MiB; move long text into a sibling .md file")
+    return (None, problems) if text is None else parse_text(path, text)
 
 
 def parse_bytes(path: str, data: bytes) -> tuple[Mapping | None, list[Problem]]:
     text, problems = decode(path, data)
-    if text is None:
-        return None, problems
-    return parse_text(path, text)
+    return (None, problems) if text is None else parse_text(path, text)
 
 
 def parse_text(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
