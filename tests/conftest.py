@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,3 +99,21 @@ def parse_html(path: Path) -> LinkParser:
 def page_file(site: Path, url_path: str, use_directory_urls: bool = True) -> Path:
     """The HTML file of a page given as `incidents/<id>` (no trailing slash)."""
     return site / url_path / "index.html" if use_directory_urls else site / f"{url_path}.html"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """The system's headless Chromium through Playwright; skipped, with the reason, when absent.
+
+    `make test` installs Chromium from the system's packages, so there it always runs."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make test installs it with apt-get)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

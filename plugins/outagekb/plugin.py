@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import paths
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
-from .render import Renderer, stylesheet
+from .render import Renderer
 
 log = logging.getLogger("mkdocs.plugins.outagekb")
 
@@ -82,9 +82,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
                 files.remove(file)
         renderer = Renderer(self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve")
         pages = renderer.pages()
+        assets = renderer.assets()
         taken = [page.src for page in pages if files.get_file_from_path(page.src) is not None]
-        if files.get_file_from_path(paths.STYLESHEET) is not None:
-            taken.append(paths.STYLESHEET)
+        taken += [asset.path for asset in assets if files.get_file_from_path(asset.path) is not None]
         if taken:
             for src in taken:
                 log.error(
@@ -95,5 +95,6 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
-        files.append(File.generated(config, paths.STYLESHEET, content=stylesheet()))
+        for asset in assets:
+            files.append(File.generated(config, asset.path, content=asset.text))
         return files

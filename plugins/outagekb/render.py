@@ -38,6 +38,15 @@ class Page:
     in_nav: bool = False
 
 
+@dataclass(frozen=True)
+class Asset:
+    """One generated file that is not a page (stylesheet, script, data, schema, feed): its
+    path in the site and its text. The plugin hands it to MkDocs; `render` writes it out."""
+
+    path: str
+    text: str
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` in a template: escaped, and braces made inert."""
     if value is None:
@@ -279,6 +288,10 @@ class Renderer:
             "actions_index.md.j2", src, groups=groups, count=count, today=self.today
         )
         return Page(src, text, in_nav=True)
+
+    def assets(self) -> list[Asset]:
+        """Every generated file that is not a page."""
+        return [Asset(paths.STYLESHEET, stylesheet())]
 
 
 def stylesheet() -> str:
