@@ -1,4 +1,5 @@
-"""The `outagekb` command: check incident files the way the build does.
+"""The `outagekb` command: check incident files the way the build does, and print the
+format's JSON Schema for editors.
 
 Exit codes: 0 no problems, 1 problems found, 2 usage error.
 """
@@ -11,8 +12,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from . import __version__
-from .loader import CATALOG_NAME, load_knowledge_base
+from . import __version__, schema
+from .loader import CATALOG_NAME, catalog_file, load_catalog, load_knowledge_base
 from .problems import Problem
 
 EPILOG_VALIDATE = """\
@@ -109,6 +110,34 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+EPILOG_SCHEMA = """\
+examples:
+  outagekb schema > incident.schema.json        the incident file's schema, with this knowledge base's ids
+  outagekb schema --catalog-file                 the schema of incidents/catalog.yaml
+
+The site publishes the same schemas at schema/incident.schema.json and
+schema/catalog.schema.json. To have VS Code's YAML extension complete and check an
+incident, start the file with
+  # yaml-language-server: $schema=<site URL>/schema/incident.schema.json
+exit codes: 0 printed, 1 the catalog has problems, 2 usage error.
+"""
+
+
+def print_schema(args: argparse.Namespace) -> int:
+    """The schema of an incident file; cause and lesson ids come from the knowledge base's catalog."""
+    if args.catalog_file:
+        print(schema.dumps(schema.catalog_schema()), end="")
+        return 0
+    folder, catalog_path = _incidents_from_mkdocs_yml()
+    catalog, problems = load_catalog(catalog_path or catalog_file(folder))
+    if problems:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    print(schema.dumps(schema.incident_schema(catalog)), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="outagekb",
@@ -127,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="incident folders or files (default: from ./mkdocs.yml)")
     check.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     check.set_defaults(run=validate)
+    show = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of incident files (or of the catalog) for editors",
+        description="Print the JSON Schema (draft 2020-12) of an incident file, with the cause and lesson ids "
+        "of the knowledge base that ./mkdocs.yml names (else ./incidents, else the shipped catalog).",
+        epilog=EPILOG_SCHEMA,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument("--catalog-file", action="store_true", help="print the schema of the catalog file instead")
+    show.set_defaults(run=print_schema)
     return parser
 
 

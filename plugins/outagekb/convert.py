@@ -27,16 +27,22 @@ class _Invalid:
 INVALID: Any = _Invalid()
 """Marks a value that failed its check; the problem is already recorded."""
 
-_TIMESTAMP_RE = re.compile(
+TIMESTAMP_PATTERN = (
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"[ \t]*(?:(Z|z)|([+-])(\d{1,2})(?::?(\d{2}))?)?$"
+    r"[ \t]*(?:(Z|z)|([+-])(\d{1,2})(?::?(\d{2}))?)$"
 )
+"""A timestamp as YAML writes it, with its offset; the JSON Schema uses the same pattern."""
+_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
+_NO_OFFSET_RE = re.compile(TIMESTAMP_PATTERN.removesuffix(")$") + ")?$")
 ID_RULE = f"lowercase ASCII letters, digits and single hyphens, {spec.ID_MIN} to {spec.ID_MAX} characters"
-_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+DATE_PATTERN = r"^(\d{4})-(\d{1,2})-(\d{1,2})$"
+_DATE_RE = re.compile(DATE_PATTERN)
+LINE_FORBIDDEN_CHARS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 """In one-line fields: control characters (Cc), line and paragraph separators, bidi controls."""
-_TEXT_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_FORBIDDEN = re.compile(f"[{LINE_FORBIDDEN_CHARS}]")
+TEXT_FORBIDDEN_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 """In Markdown fields: control characters other than tab and line feed."""
+_TEXT_FORBIDDEN = re.compile(f"[{TEXT_FORBIDDEN_CHARS}]")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
@@ -179,7 +185,10 @@ class Converter:
     def scalar(self, node: Scalar, f: spec.Field, where: str) -> Any:
         kind = f.kind
         if kind == spec.MARKDOWN:
-            return self.markdown(node, where)
+            text = self.markdown(node, where)
+            if f.required and text is not INVALID and not text.strip():
+                return self.error(node, where, f"is empty; it is required ({f.doc})")
+            return text
         if kind == spec.ENUM:
             return self.enum(node, f, where)
         if kind == spec.TIMESTAMP:
@@ -228,6 +237,8 @@ class Converter:
 
     def boolean(self, node: Scalar, where: str) -> Any:
         text = node.text.strip()
+        if not node.plain:
+            return self.error(node, where, f"expected `true` or `false` without quotes, found {quote(text)} in quotes")
         if text in _TRUE:
             return True
         if text in _FALSE:
@@ -250,6 +261,10 @@ class Converter:
         text = node.text.strip()
         match = _TIMESTAMP_RE.match(text)
         if match is None:
+            if _NO_OFFSET_RE.match(text):
+                return self.error(
+                    node, where, f"{quote(text)} has no UTC offset; add `Z` for UTC or the local offset such as `-08:00`"
+                )
             if _DATE_RE.match(text):
                 return self.error(
                     node,
@@ -265,16 +280,12 @@ class Converter:
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         if zulu:
             tz = UTC
-        elif sign:
+        else:
             hours, minutes = int(off_h), int(off_m or 0)
             if hours > 14 or minutes > 59 or (hours == 14 and minutes):
                 return self.error(node, where, f"{quote(text)}: UTC offset out of range (at most 14 hours from UTC)")
             delta = timedelta(hours=hours, minutes=minutes)
             tz = timezone(-delta if sign == "-" else delta)
-        else:
-            return self.error(
-                node, where, f"{quote(text)} has no UTC offset; add `Z` for UTC or the local offset such as `-08:00`"
-            )
         micro = int((fraction or "0")[:6].ljust(6, "0"))
         try:
             return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz)
@@ -285,7 +296,7 @@ class Converter:
         text = node.text.strip()
         match = _DATE_RE.match(text)
         if match is None:
-            if not _TIMESTAMP_RE.match(text):
+            if not _NO_OFFSET_RE.match(text):
                 return self.error(node, where, f"{quote(text)} is not a date; write it as `2025-03-31`")
             stamp = self.timestamp(node, where)
             return stamp if stamp is INVALID else stamp.date()

@@ -386,14 +386,18 @@ def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[st
     return problems
 
 
+def catalog_file(incidents_dir: str) -> str:
+    """The catalog a knowledge base uses when none is configured: its own, else the shipped one."""
+    own = os.path.join(incidents_dir, CATALOG_NAME)
+    return own if os.path.exists(own) else SHIPPED_CATALOG
+
+
 def load_knowledge_base(
     incidents_dir: str, catalog_path: str | None = None, root: str | None = None
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line."""
     problems: list[Problem] = []
-    default_catalog = os.path.join(incidents_dir, CATALOG_NAME)
-    if catalog_path is None:
-        catalog_path = default_catalog if os.path.exists(default_catalog) else SHIPPED_CATALOG
+    catalog_path = catalog_path or catalog_file(incidents_dir)
     if os.path.exists(catalog_path):
         catalog, catalog_problems = load_catalog(catalog_path)
         problems += catalog_problems

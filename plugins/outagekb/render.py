@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import figures, paths, prose
+from . import figures, paths, prose, schema
 from .graph import Graph, build_graph
 from .model import Action, Incident, KnowledgeBase
 
@@ -291,7 +291,11 @@ class Renderer:
 
     def assets(self) -> list[Asset]:
         """Every generated file that is not a page."""
-        return [Asset(paths.STYLESHEET, stylesheet())]
+        return [
+            Asset(paths.STYLESHEET, stylesheet()),
+            Asset(schema.INCIDENT_SCHEMA_PATH, schema.dumps(schema.incident_schema(self.catalog))),
+            Asset(schema.CATALOG_SCHEMA_PATH, schema.dumps(schema.catalog_schema())),
+        ]
 
 
 def stylesheet() -> str:

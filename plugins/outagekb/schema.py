@@ -1,0 +1,136 @@
+"""JSON Schemas (draft 2020-12) of the incident file and the catalog, generated from the
+format's field table, so that an editor completes and checks what the loader accepts.
+
+Editors read YAML 1.2, where an unquoted `404` is a number and `true` a boolean, while
+the loader keeps every scalar as the text written; text fields therefore also accept
+numbers and booleans. What no schema can say (an impossible date, time order, one
+trigger, ids the catalog defines, duplicate keys) stays the loader's job; with a catalog
+given, cause and lesson ids become enums with their titles so editors can offer them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import convert, spec
+from .model import Catalog
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+INCIDENT_SCHEMA_PATH = "schema/incident.schema.json"
+CATALOG_SCHEMA_PATH = "schema/catalog.schema.json"
+
+_TEXT_TYPES = ["string", "number", "boolean"]
+_LINE_PATTERN = "^(?=.*\\S)[^" + convert.LINE_FORBIDDEN_CHARS + "\n\r]*$"
+_MARKDOWN_PATTERN = "^[^" + convert.TEXT_FORBIDDEN_CHARS + "]*$"
+_NON_BLANK_MARKDOWN_PATTERN = "^(?=[\\s\\S]*\\S)[^" + convert.TEXT_FORBIDDEN_CHARS + "]*$"
+_URL_PATTERN = "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+\\S*\\s*$"
+
+
+class _Generator:
+    def __init__(self, catalog: Catalog | None) -> None:
+        self.catalog = catalog
+
+    def record(self, record: spec.Record) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {f.name: self.field(f) for f in record.fields},
+            "required": [f.name for f in record.fields if f.required],
+            "additionalProperties": False,
+        }
+
+    def field(self, f: spec.Field) -> dict[str, Any]:
+        schema = {"description": _plain(f.doc), **self.value(f)}
+        if f.default is not None:
+            schema["default"] = {"true": True, "false": False}.get(f.default, f.default)
+        if not f.required and f.kind != spec.ROLES:
+            _allow_null(schema)  # `impact:` with nothing after it means "not given"
+        return schema
+
+    def value(self, f: spec.Field) -> dict[str, Any]:
+        kind = f.kind
+        if kind == spec.LIST:
+            assert f.item is not None
+            schema: dict[str, Any] = {"type": "array", "items": self.value(f.item)}
+            if f.min_items:
+                schema["minItems"] = f.min_items
+            return schema
+        if kind == spec.RECORD:
+            assert f.record is not None
+            return self.record(f.record)
+        if kind == spec.ROLES:
+            one = {"enum": list(f.choices)}
+            return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+        if kind == spec.ENUM:
+            return {"enum": list(f.choices)}
+        if kind == spec.LINE:
+            return {"type": list(_TEXT_TYPES), "maxLength": f.max_length, "pattern": _LINE_PATTERN}
+        if kind == spec.MARKDOWN:
+            return {"type": list(_TEXT_TYPES), "pattern": _NON_BLANK_MARKDOWN_PATTERN if f.required else _MARKDOWN_PATTERN}
+        if kind == spec.TIMESTAMP:
+            return {"type": "string", "pattern": convert.TIMESTAMP_PATTERN}
+        if kind == spec.DATE:
+            return {"type": "string", "anyOf": [{"pattern": convert.DATE_PATTERN}, {"pattern": convert.TIMESTAMP_PATTERN}]}
+        if kind == spec.BOOL:
+            return {"type": "boolean"}
+        if kind == spec.URL:
+            return {"type": "string", "pattern": _URL_PATTERN}
+        if kind == spec.ID:
+            return self.identifier(f)
+        raise ValueError(f"no schema for field kind {kind!r}")  # a new kind in spec.py needs a rule here
+
+    def identifier(self, f: spec.Field) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
+        if self.catalog is not None and f.refers == "cause":
+            entries = self.catalog.causes
+        elif self.catalog is not None and f.refers == "lesson":
+            entries = self.catalog.lessons
+        if entries:
+            return {
+                "enum": list(entries),
+                "markdownEnumDescriptions": [entry.title for entry in entries.values()],
+            }
+        return {"type": "string", "pattern": spec.ID_PATTERN, "minLength": spec.ID_MIN, "maxLength": spec.ID_MAX}
+
+
+def _allow_null(schema: dict[str, Any]) -> None:
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    elif isinstance(schema.get("type"), list):
+        schema["type"] = [*schema["type"], "null"]
+    elif "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+
+
+def _plain(doc: str) -> str:
+    return doc.replace("`", "")
+
+
+def incident_schema(catalog: Catalog | None = None, schema_id: str | None = None) -> dict[str, Any]:
+    """The schema of one incident file; with `catalog`, cause and lesson ids are enums."""
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": "outagekb incident",
+        "description": "One outage, as a YAML file in incidents/ (format version 1).",
+    }
+    if schema_id:
+        schema["$id"] = schema_id
+    schema.update(_Generator(catalog).record(spec.INCIDENT))
+    return schema
+
+
+def catalog_schema(schema_id: str | None = None) -> dict[str, Any]:
+    """The schema of `incidents/catalog.yaml`."""
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": "outagekb catalog",
+        "description": "The causes and lessons that incidents refer to.",
+    }
+    if schema_id:
+        schema["$id"] = schema_id
+    schema.update(_Generator(None).record(spec.CATALOG))
+    return schema
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
