@@ -168,3 +168,118 @@ def test_catalog_entry_without_id_is_a_problem_not_a_crash(tmp_path: Path) -> No
     assert [(p.line, p.column, p.message) for p in problems] == [
         (2, 5, "causes[0]: missing required field `id` (the cause's permanent id)")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "fragment"),
+    [
+        (replace("title: Example service down after a bad configuration push", "title: " + "x" * 201), 1, 8, "at most 200"),
+        (replace("title: Example service down after a bad configuration push", 'title: ""'), 1, 8, "title: is empty"),
+        (replace("organization: Example", 'organization: "Ex\\nample"'), 2, 15, "must be one line"),
+        (replace("organization: Example", "organization: |\n  Ex\n  ample"), 2, 15, "must be one line"),
+        (replace("organization: Example", 'organization: "Ex\\u202Eample"'), 2, 15, "U+202E"),
+        (replace("severity: major", "severity:"), 4, 10, "severity: is empty; it is required"),
+        (replace("summary: A configuration push broke routing to the web tier.", 'summary: "  "'), 9, 10, "summary: is empty"),
+        (replace("role: trigger", "role: []"), 12, 11, "empty list; give at least one of"),
+        (replace("role: trigger", "role:"), 12, 10, "expected a role"),
+        (MINIMAL_INCIDENT + "tags:\n  -\n  - dns\n", 18, 4, "tags[0]: empty list item"),
+        (MINIMAL_INCIDENT + 'draft: "true"\n', 17, 8, "without quotes"),
+        (MINIMAL_INCIDENT + "references:\n  - {title: x, url: 'https:///nohost'}\n", 18, 21, "no host"),
+        (
+            MINIMAL_INCIDENT + "references:\n  - {title: x, url: 'https://a.example/x', kind: blog}\n",
+            18,
+            50,
+            "references[0].kind",
+        ),
+        (MINIMAL_INCIDENT + "updates:\n  - {at: 2024-05-01T10:00:00Z, status: fixed, text: x}\n", 18, 40, "updates[0].status"),
+        (
+            MINIMAL_INCIDENT + "updates:\n  - {at: 2024-05-01T10:00:00Z, status: resolved}\n",
+            18,
+            5,
+            "missing required field `text`",
+        ),
+        (MINIMAL_INCIDENT + "actions:\n  - {action: x, status: closed}\n", 18, 25, "actions[0].status"),
+        (MINIMAL_INCIDENT + "actions:\n  - {action: x, due: next week}\n", 18, 22, "is not a date"),
+        (MINIMAL_INCIDENT + "actions:\n  - {action: x, due: 2025-02-30}\n", 18, 22, "not a real date"),
+        (MINIMAL_INCIDENT + "actions:\n  - {action: x, lesson: patience}\n", 18, 25, "unknown lesson `patience`"),
+        (MINIMAL_INCIDENT + "retrospective:\n  went_badly: [x]\n", 18, 3, "retrospective.went_badly: unknown field"),
+        (MINIMAL_INCIDENT + "retrospective: [x]\n", 17, 16, "expected a mapping of fields"),
+        (
+            MINIMAL_INCIDENT + "timeline:\n  - {at: 2024-05-01T10:00:00Z, event: x, approximate: maybe}\n",
+            18,
+            55,
+            "expected `true`",
+        ),
+        (MINIMAL_INCIDENT + "timeline:\n  - {at: soon, event: x}\n", 18, 10, "timeline[0].at: `soon` is not a timestamp"),
+        (
+            replace("  - lesson: staged-rollout\n", "  - lesson: staged-rollout\n  - lesson: staged-rollout\n"),
+            16,
+            5,
+            "listed twice",
+        ),
+        (replace("mitigated: 2024-05-01T11:00:00+02:00", "mitigated: 2024-05-01T09:00:00+02:00"), 7, 12, "is before `started`"),
+        (replace("services: [Web, API]", "services: {a: b}"), 3, 11, "expected a list"),
+        (
+            replace("title: Example service down after a bad configuration push", "title: [a, b]"),
+            1,
+            8,
+            "expected one line of text",
+        ),
+    ],
+)
+def test_more_rules(tmp_path: Path, text: str, line: int, column: int, fragment: str) -> None:
+    test_rule(tmp_path, text, line, column, fragment)
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        (f"{GOOD_ID}.YAML", f"use a lowercase extension: rename to `{GOOD_ID}.yaml`"),
+        ("catalog.yml", "the catalog must be named `catalog.yaml`"),
+        ("notes.txt", "not an incident file"),
+        ("2024-05-01-x.ymal", "did you mean `yml`?"),
+        ("nul.yml", "Windows device name"),
+        ("com1.yaml", "Windows device name"),
+        ("2024--05-x.yaml", "single hyphens"),
+        ("-2024-x.yaml", "single hyphens"),
+        ("a" * 81 + ".yaml", "this one has 81"),
+        ("2024-05-01-café.yaml", "single hyphens"),
+    ],
+)
+def test_folder_rules_with_positions(tmp_path: Path, name: str, fragment: str) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={name: MINIMAL_INCIDENT})
+    assert [(p[0], p[1], p[2]) for p in problems if fragment in p[3]] == [(name, 1, 1)], problems
+
+
+def test_ids_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
+    # on a case-sensitive file system both files exist; the capitalised one is refused and
+    # the lowercase twin, read once, is the incident
+    kb, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={GOOD_ID.replace("example", "EXAMPLE") + ".yaml": "x: 1\n"})
+    assert [p[3] for p in problems] == [f"bad file name: ids are lowercase; rename the file to `{GOOD_ID}.yaml`"[:-6] + "`"]
+    assert [i.id for i in kb.incidents] == [GOOD_ID]
+
+
+def test_yml_twin_names_the_first_file(tmp_path: Path) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={f"{GOOD_ID}.yml": MINIMAL_INCIDENT})
+    assert problems == [(f"{GOOD_ID}.yml", 1, 1, f"duplicate id `{GOOD_ID}`: `{GOOD_ID}.yaml` has the same id; keep one file")]
+
+
+def test_a_dotfolder_and_an_empty_subfolder_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "incidents" / "empty").mkdir(parents=True)
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={".git-notes/x.yaml": "a: 1\n"})
+    assert sorted((p[0], p[1], p[2]) for p in problems) == [(".git-notes", 1, 1), ("empty", 1, 1)]
+
+
+def test_all_problems_in_all_files_in_one_run(tmp_path: Path) -> None:
+    bad_one = replace("severity: major", "severity: huge")
+    bad_two = replace("cause: config-change", "cause: dns-outage") + "colour: red\n"
+    _, problems = problems_for(
+        tmp_path, bad_one, extra={"2024-06-01-second.yaml": bad_two, ".hidden.yaml": "", "2024-07-01-third.yaml": "a: [\n"}
+    )
+    assert [(p[0], p[1], p[2]) for p in problems] == [
+        (".hidden.yaml", 1, 1),
+        (GOOD_ID + ".yaml", 4, 11),
+        ("2024-06-01-second.yaml", 11, 12),
+        ("2024-06-01-second.yaml", 17, 1),
+        ("2024-07-01-third.yaml", 2, 1),
+    ], problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from outagekb import paths
 from outagekb.paths import id_problem, relative_url, url_for
 
 
@@ -47,3 +48,10 @@ def test_bad_ids(stem: str) -> None:
 @pytest.mark.parametrize("stem", ["2024-12-11-openai-telemetry-rollout", "abc", "x" * 80, "console"])
 def test_good_ids(stem: str) -> None:
     assert id_problem(stem) is None
+
+
+def test_output_paths_stay_inside_the_site() -> None:
+    for good in ("incidents/2024-05-01-x.md", "schema/incident.schema.json", "assets/outagekb/outagekb.css", "feed.xml"):
+        assert paths.safe_output_path(good), good
+    for bad in ("", "/etc/passwd", "../x.md", "a/../../x", "a//b", "./a", "a\\b", "C:/x", "a/.hidden", "a/ b", "a/é"):
+        assert not paths.safe_output_path(bad), bad

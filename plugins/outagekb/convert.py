@@ -76,7 +76,9 @@ def suggestion(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> st
 
 def one_of(choices: tuple[str, ...] | list[str]) -> str:
     quoted = [f"`{c}`" for c in choices]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def quote(text: str, limit: int = 40) -> str:
@@ -307,10 +309,11 @@ class Converter:
 
 
 def _expected(f: spec.Field) -> str:
+    if f.kind == spec.ENUM:
+        return f"one of {one_of(f.choices)}"
     return {
         spec.LINE: "one line of text",
         spec.MARKDOWN: "text (Markdown)",
-        spec.ENUM: f"one of {one_of(f.choices)}",
         spec.TIMESTAMP: "a timestamp such as `2024-12-11T15:16:00-08:00`",
         spec.DATE: "a date such as `2025-03-31`",
         spec.BOOL: "`true` or `false`",

@@ -36,6 +36,18 @@ def id_problem(stem: str) -> str | None:
     return None
 
 
+def safe_output_path(path: str) -> bool:
+    """Whether a generated file's site path stays inside the site folder: relative, no `..`,
+    no backslash or drive, nothing but the characters our own paths use."""
+    if not path or path.startswith("/") or "\\" in path or ":" in path:
+        return False
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") and _SAFE_PART.match(part) for part in parts)
+
+
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 def is_inside(path: str, folder: str) -> bool:
     """Whether `path`, links resolved, lies in `folder` (or is it)."""
     real, base = os.path.realpath(path), os.path.realpath(folder)

@@ -83,6 +83,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         renderer = Renderer(self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve")
         pages = renderer.pages()
         assets = renderer.assets()
+        unsafe = [path for path in [p.src for p in pages] + [a.path for a in assets] if not paths.safe_output_path(path)]
+        if unsafe:  # ids are checked on loading; this guards the site folder should a rule ever slip
+            raise PluginError(f"outagekb: refusing to write outside the site folder: {', '.join(map(repr, unsafe))}")
         taken = [page.src for page in pages if files.get_file_from_path(page.src) is not None]
         taken += [asset.path for asset in assets if files.get_file_from_path(asset.path) is not None]
         if taken:
