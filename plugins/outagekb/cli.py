@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 
 from . import __version__, schema
-from .loader import CATALOG_NAME, catalog_file, load_catalog, load_knowledge_base
+from .loader import CATALOG_NAME, catalog_file, load_catalog, load_knowledge_base, scan_directory
 from .problems import Problem
 
 EPILOG_VALIDATE = """\
@@ -89,9 +89,9 @@ def validate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     checked = 0
     for folder in folders:
-        kb, found = load_knowledge_base(folder, catalog)
+        _, found = load_knowledge_base(folder, catalog)
         problems += found
-        checked += len(kb.incidents)
+        checked += len(scan_directory(folder).incidents)  # every incident file read, loaded cleanly or not
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
         _, found = load_knowledge_base(folder, catalog)
