@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from outagekb import figures
-from outagekb.model import CauseRef, Incident, Update
+from outagekb.model import Catalog, Cause, CauseRef, Incident, Update
 
 
 def incident(**kwargs: object) -> Incident:
@@ -82,3 +82,64 @@ def test_aggregate_uses_medians_with_sample_size() -> None:
 def test_percentile_edges() -> None:
     assert figures.percentile([], 50) is None
     assert figures.percentile([5.0], 90) == 5.0
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2024, 1, 1, hour, minute, tzinfo=UTC)
+
+
+def test_update_figures() -> None:
+    catalog = Catalog(causes={"capacity": Cause("capacity", "Capacity", aliases=("load", "overload"))})
+    updates = (
+        Update(at(9, 50), "investigating", "Planned maintenance notice."),  # before the start: not a silence
+        Update(at(10, 20), "investigating", "We are looking into errors."),
+        Update(at(10, 30), "identified", "Found it."),
+        Update(at(11, 45), "monitoring", "A fix is out."),
+        Update(at(12, 0), "resolved", "Resolved: an unexpected OVERLOAD of the queue."),
+    )
+    i = incident(updates=updates)
+    found = figures.incident_figures(i, catalog)
+    assert found.update_count == 5
+    assert found.longest_silence == figures.Figure(75 * 60)  # 10:30 to 11:45
+    assert found.last_update_names_cause is True  # the alias `overload`, any case
+    assert found.time_to_first_update.seconds == -600  # the notice came before impact
+
+
+def test_longest_silence_from_the_start_is_approximate_when_the_start_is() -> None:
+    i = incident(
+        updates=(Update(at(12), "investigating", "x"), Update(at(12, 30), "resolved", "y")), approximate=frozenset({"started"})
+    )
+    assert figures.longest_silence(i) == figures.Figure(2 * 3600, approximate=True)
+
+
+def test_update_figures_unknown_without_updates_and_names_need_whole_words() -> None:
+    catalog = Catalog(causes={"capacity": Cause("capacity", "Capacity")})
+    assert figures.longest_silence(incident()) == figures.UNKNOWN
+    assert figures.last_update_names_cause(incident(), catalog) is None
+    assert figures.incident_figures(incident(), catalog).update_count == 0
+    wordy = incident(updates=(Update(at(11), "resolved", "Capacityplanning is fine; resolved."),))
+    assert figures.last_update_names_cause(wordy, catalog) is False
+    by_id = incident(causes=(CauseRef("expired-credential"),), updates=(Update(at(11), "resolved", "An expired credential."),))
+    assert figures.last_update_names_cause(by_id, Catalog()) is True
+
+
+def test_aggregate_first_last_and_first_update_median() -> None:
+    group = [
+        incident(
+            started=datetime(2023, 5, 1, tzinfo=UTC),
+            updates=(Update(datetime(2023, 5, 1, 0, 10, tzinfo=UTC), "investigating", "x"),),
+        ),
+        incident(
+            started=datetime(2021, 2, 3, tzinfo=UTC),
+            updates=(Update(datetime(2021, 2, 3, 0, 30, tzinfo=UTC), "investigating", "x"),),
+        ),
+        incident(
+            started=datetime(2022, 7, 9, tzinfo=UTC),
+            approximate=frozenset({"started"}),
+            updates=(Update(datetime(2022, 7, 9, 1, 0, tzinfo=UTC), "investigating", "x"),),
+        ),
+    ]
+    stats = figures.aggregate(group)
+    assert (stats.first, stats.last) == (date(2021, 2, 3), date(2023, 5, 1))
+    assert stats.first_update_median == figures.Figure(30 * 60, approximate=True)
+    assert stats.first_update_samples == 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,14 @@ def test_hostile_text_in_every_field_runs_nothing(tmp_path: Path) -> None:
                 assert tag not in value, (key, tag, value[:200])
     for json_file in site.rglob("*.json"):
         json.loads(json_file.read_text(encoding="utf-8"))  # built as data, never by pasting strings together
+    feeds = list(site.rglob("*.xml"))
+    assert site / "feed.xml" in feeds
+    for feed_file in feeds:
+        tree = ET.parse(feed_file)  # well-formed whatever the titles held
+        for summary in tree.iter("{http://www.w3.org/2005/Atom}summary"):
+            checker = LiveCheck()
+            checker.feed(summary.text or "")  # what a feed reader renders
+            assert checker.live == [], (feed_file, checker.live)
     head_title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert head_title is not None and "<" not in head_title.group(1) and "&lt;script&gt;" in head_title.group(1)
 

@@ -10,11 +10,20 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
-from . import __version__, schema
-from .loader import CATALOG_NAME, catalog_file, load_catalog, load_knowledge_base, scan_directory
+from . import __version__, model, paths, schema, spec
+from .convert import Converter, suggestion
+from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base, scan_directory
+from .model import Catalog
 from .problems import Problem
+from .render import Renderer
+from .scaffold import NewIncident, incident_text, knowledge_base_files, write_new
+from .scaffold import incident_id as scaffold_id
+from .writer import NotOurs, outputs, write_folder
+from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
 examples:
@@ -28,11 +37,20 @@ Under GitHub Actions (GITHUB_ACTIONS=true) each problem is also printed as an
 """
 
 
-def _incidents_from_mkdocs_yml(path: str = "mkdocs.yml") -> tuple[str, str | None]:
-    """The incidents folder and catalog that ./mkdocs.yml configures for outagekb."""
-    default = "incidents"
+@dataclass(frozen=True)
+class Project:
+    """What ./mkdocs.yml says about the knowledge base (defaults when there is none)."""
+
+    incidents: str = "incidents"
+    catalog: str | None = None
+    site_url: str | None = None
+    site_dir: str = "site"
+
+
+def _project(path: str = "mkdocs.yml") -> Project:
+    """The incidents folder, catalog, site URL and site folder that ./mkdocs.yml configures."""
     if not os.path.exists(path):
-        return default, None
+        return Project()
     import yaml
 
     class _Loader(yaml.SafeLoader):
@@ -44,11 +62,19 @@ def _incidents_from_mkdocs_yml(path: str = "mkdocs.yml") -> tuple[str, str | Non
         with open(path, encoding="utf-8") as stream:
             config = yaml.load(stream, Loader=_Loader) or {}
     except (OSError, yaml.YAMLError, ValueError):
-        return default, None
+        return Project()
+    if not isinstance(config, dict):
+        return Project()
     base = os.path.dirname(os.path.abspath(path))
-    options = _outagekb_options(config.get("plugins") if isinstance(config, dict) else None) or {}
+    options = _outagekb_options(config.get("plugins")) or {}
     catalog = options.get("catalog")
-    return os.path.join(base, str(options.get("incidents", default))), os.path.join(base, str(catalog)) if catalog else None
+    site_url = config.get("site_url")
+    return Project(
+        incidents=os.path.join(base, str(options.get("incidents", "incidents"))),
+        catalog=os.path.join(base, str(catalog)) if catalog else None,
+        site_url=site_url if isinstance(site_url, str) and site_url else None,
+        site_dir=os.path.join(base, str(config.get("site_dir") or "site")),
+    )
 
 
 def _outagekb_options(plugins: object) -> dict[str, object] | None:
@@ -74,8 +100,9 @@ def validate(args: argparse.Namespace) -> int:
     targets: list[str] = args.paths
     catalog: str | None = None
     if not targets:
-        folder, catalog = _incidents_from_mkdocs_yml()
-        targets = [folder]
+        project = _project()
+        catalog = project.catalog
+        targets = [project.incidents]
     folders: list[str] = []
     files: dict[str, set[str]] = {}  # folder -> the files asked for in it
     for target in targets:
@@ -128,13 +155,272 @@ def print_schema(args: argparse.Namespace) -> int:
     if args.catalog_file:
         print(schema.dumps(schema.catalog_schema()), end="")
         return 0
-    folder, catalog_path = _incidents_from_mkdocs_yml()
-    catalog, problems = load_catalog(catalog_path or catalog_file(folder))
+    project = _project()
+    catalog, problems = load_catalog(project.catalog or catalog_file(project.incidents))
     if problems:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return 1
     print(schema.dumps(schema.incident_schema(catalog)), end="")
+    return 0
+
+
+EPILOG_NEW = """\
+examples:
+  outagekb new                                   ask for each required field (in a terminal)
+  outagekb new --title "Checkout down after a certificate expired" --organization Acme \\
+      --service Checkout --severity major --started 2025-03-04T15:16:00-08:00 \\
+      --cause expired-credential --lesson monitoring
+  outagekb new --id 2025-03-04-acme-checkout-cert --no-input
+
+The file is incidents/<date>-<org>-<slug>.yaml (the folder named in ./mkdocs.yml).
+Required fields you do not give are written empty, and `outagekb validate` reports
+them until they are filled in. An existing file is never overwritten.
+exit codes: 0 written, 1 the file exists or input ended, 2 usage error (a bad value).
+"""
+
+
+def _check(kind: str, value: str, f: spec.Field) -> tuple[object, str | None]:
+    """A value given on the command line or typed at a prompt, checked as the loader would."""
+    converter = Converter("input")
+    node = Scalar(1, 1, value, False)
+    result = converter.timestamp(node, f.name) if kind == spec.TIMESTAMP else converter.scalar(node, f, f.name)
+    if converter.problems:
+        return None, converter.problems[0].message
+    return result, None
+
+
+def _field(name: str) -> spec.Field:
+    found = spec.INCIDENT.field(name)
+    assert found is not None
+    return found
+
+
+def _check_ids(values: list[str], known: Mapping[str, object], what: str) -> str | None:
+    for value in values:
+        if value not in known:
+            return f"unknown {what} `{value}`{suggestion(value, list(known))}; known: {', '.join(known)}"
+    return None
+
+
+def _split(answer: str) -> list[str]:
+    return [part.strip() for part in answer.split(",") if part.strip()]
+
+
+def new_incident(args: argparse.Namespace) -> int:
+    project = _project()
+    folder = args.dir or project.incidents
+    catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
+    if catalog_problems:
+        for problem in catalog_problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    new = NewIncident(services=list(args.service or []), causes=list(args.cause or []), lessons=list(args.lesson or []))
+    new.tags = list(args.tag or [])
+    for name, value in (("title", args.title), ("organization", args.organization), ("severity", args.severity)):
+        if value is not None:
+            checked, error = _check(_field(name).kind, value, _field(name))
+            if error:
+                print(f"outagekb new: --{name}: {error}", file=sys.stderr)
+                return 2
+            setattr(new, name, checked)
+    if args.started is not None:
+        started, error = _check(spec.TIMESTAMP, args.started, _field("started"))
+        if error:
+            print(f"outagekb new: --started: {error}", file=sys.stderr)
+            return 2
+        new.started = started  # type: ignore[assignment]
+    for values, known, what in ((new.causes, catalog.causes, "cause"), (new.lessons, catalog.lessons, "lesson")):
+        error = _check_ids(values, known, what)
+        if error:
+            print(f"outagekb new: --{what}: {error}", file=sys.stderr)
+            return 2
+    interactive = not args.no_input and sys.stdin.isatty()
+    if interactive:
+        try:
+            _ask_missing(new, catalog)
+        except EOFError:
+            print("\noutagekb new: input ended; nothing was written", file=sys.stderr)
+            return 1
+    if args.id:
+        chosen = args.id.removesuffix(".yaml").removesuffix(".yml")
+        why = paths.id_problem(chosen)
+        if why:
+            print(f"outagekb new: --id: {why}", file=sys.stderr)
+            return 2
+    elif new.title:
+        chosen = scaffold_id((new.started.date() if new.started else date.today()), new.organization or "", new.title)
+    else:
+        print("outagekb new: give --title (the file name is made from it) or --id", file=sys.stderr)
+        return 2
+    target = os.path.join(folder, f"{chosen}.yaml")
+    twins = [
+        name for name in _listdir(folder) if os.path.splitext(name)[0].lower() == chosen and name.endswith((".yaml", ".yml"))
+    ]
+    if twins:
+        print(f"outagekb new: {os.path.join(folder, twins[0])} already exists; nothing was written", file=sys.stderr)
+        return 1
+    schema_url = (
+        project.site_url.rstrip("/") + "/" + schema.INCIDENT_SCHEMA_PATH
+        if project.site_url
+        else os.path.relpath(os.path.join(project.site_dir, schema.INCIDENT_SCHEMA_PATH), os.path.abspath(folder))
+    )
+    try:
+        write_new(target, incident_text(new, catalog, schema_url.replace(os.sep, "/")))
+    except FileExistsError:
+        print(f"outagekb new: {target} already exists; nothing was written", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"outagekb new: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(os.path.relpath(target))
+    if not args.quiet:
+        print("Fill in the empty fields, then run `outagekb validate`.", file=sys.stderr)
+    return 0
+
+
+def _listdir(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _ask(prompt: str, check: Callable[[str], tuple[object, str | None]]) -> object:
+    """Ask until the answer passes `check`; an empty answer leaves the field to fill in later."""
+    while True:
+        answer = input(prompt).strip()
+        if not answer:
+            return None
+        value, error = check(answer)
+        if error is None:
+            return value
+        print(f"  {error}", file=sys.stderr)
+
+
+def _ask_missing(new: NewIncident, catalog: Catalog) -> None:
+    print("New incident. Press Enter to leave a field empty and fill it in later.", file=sys.stderr)
+    for name, prompt in (("title", "Title (what failed, and how): "), ("organization", "Organization: ")):
+        if getattr(new, name) is None:
+            f = _field(name)
+            setattr(new, name, _ask(prompt, lambda answer, f=f: _check(f.kind, answer, f)))  # type: ignore[misc]
+    if not new.services:
+        line = _field("services").item
+        assert line is not None
+        answer = _ask("Services affected (comma-separated): ", lambda a: (_split(a), None) if _split(a) else (None, "give one"))
+        new.services = list(answer) if isinstance(answer, list) else []
+    if new.severity is None:
+        f = _field("severity")
+        new.severity = _ask("Severity (critical, major, minor): ", lambda a: _check(f.kind, a, f))  # type: ignore[assignment]
+    if new.started is None:
+        f = _field("started")
+        prompt = "Started (with UTC offset, e.g. 2025-03-04T15:16:00-08:00): "
+        new.started = _ask(prompt, lambda a: _check(spec.TIMESTAMP, a, f))  # type: ignore[assignment]
+    if not new.causes:
+        print("Causes: " + ", ".join(catalog.causes), file=sys.stderr)
+        answer = _ask("Causes (comma-separated ids, the trigger first): ", lambda a: _ids(a, catalog.causes, "cause"))
+        new.causes = list(answer) if isinstance(answer, list) else []
+    if not new.lessons:
+        print("Lessons: " + ", ".join(catalog.lessons), file=sys.stderr)
+        answer = _ask("Lessons (comma-separated ids, optional): ", lambda a: _ids(a, catalog.lessons, "lesson"))
+        new.lessons = list(answer) if isinstance(answer, list) else []
+
+
+def _ids(answer: str, known: Mapping[str, object], what: str) -> tuple[object, str | None]:
+    values = _split(answer)
+    error = _check_ids(values, known, what)
+    return (None, error) if error else (values, None)
+
+
+EPILOG_INIT = """\
+examples:
+  outagekb init our-outages
+  outagekb init . --name "Payments outages" --force     an existing folder: only missing files are added
+
+Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog),
+one example incident, requirements.txt and .github/workflows/outagekb.yml (checks
+pull requests, deploys main to GitHub Pages). Then: cd DIR && mkdocs serve.
+exit codes: 0 created, 1 DIR is not empty (without --force) or cannot be written, 2 usage error.
+"""
+
+
+def init_knowledge_base(args: argparse.Namespace) -> int:
+    folder: str = args.dir
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        print(f"outagekb init: {folder} is a file, not a folder", file=sys.stderr)
+        return 1
+    existing = _listdir(folder)
+    if existing and not args.force:
+        print(
+            f"outagekb init: {folder} is not empty; use --force to add the missing files (existing files are never replaced)",
+            file=sys.stderr,
+        )
+        return 1
+    with open(SHIPPED_CATALOG, encoding="utf-8") as stream:
+        catalog_text = stream.read()
+    name = args.name or os.path.basename(os.path.abspath(folder)).replace("-", " ").replace("_", " ").strip().capitalize()
+    written, kept = [], []
+    for relative, text in knowledge_base_files(name or "Our outages", catalog_text).items():
+        target = os.path.join(folder, relative)
+        try:
+            write_new(target, text)
+            written.append(relative)
+        except FileExistsError:
+            kept.append(relative)
+        except OSError as error:
+            print(f"outagekb init: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+            return 1
+    for relative in written:
+        print(f"created {os.path.join(folder, relative)}")
+    for relative in kept:
+        print(f"kept    {os.path.join(folder, relative)} (exists)")
+    print(f"Next: cd {folder} && pip install -r requirements.txt && mkdocs serve", file=sys.stderr)
+    return 0
+
+
+EPILOG_RENDER = """\
+examples:
+  outagekb render docs/kb                  write every generated page into docs/kb
+  outagekb render out --no-directory-urls  links for a site built with use_directory_urls: false
+  outagekb render docs/kb --link-style source   for Zensical, which resolves links against source files
+
+Writes the pages the plugin generates (incidents, causes, lessons, indexes, browse,
+stats, actions) as Markdown with front matter, and incidents.json, the browse index,
+the feeds, the schemas, the stylesheet and the script, with links relative to each
+other, so that another generator can publish them with no outagekb code. List the
+stylesheet and the script in that generator's configuration (see the docs page
+"Using outagekb without the plugin"). Drafts are left out.
+exit codes: 0 written, 1 problems in the incident files or a folder holding other
+files (without --force), 2 usage error.
+"""
+
+
+def render_folder(args: argparse.Namespace) -> int:
+    project = _project()
+    folder = args.incidents or project.incidents
+    kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None)
+    if problems:
+        for problem in problems:
+            print(problem.format())
+        print(f"outagekb render: {len(problems)} problem(s) in the incident files; nothing was written", file=sys.stderr)
+        return 1
+    renderer = Renderer(
+        kb,
+        use_directory_urls=not args.no_directory_urls,
+        site_url=args.site_url or project.site_url,
+        link_style=args.link_style,
+    )
+    try:
+        result = write_folder(args.out_dir, outputs(renderer), force=args.force)
+    except NotOurs as refusal:
+        print(f"outagekb render: {refusal}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"outagekb render: cannot write {error.filename or args.out_dir}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        removed = f", removed {len(result.removed)} no longer generated" if result.removed else ""
+        print(f"outagekb: wrote {len(result.written)} files into {args.out_dir}{removed}", file=sys.stderr)
     return 0
 
 
@@ -166,6 +452,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("--catalog-file", action="store_true", help="print the schema of the catalog file instead")
     show.set_defaults(run=print_schema)
+    create = commands.add_parser(
+        "new",
+        help="create an incident file to fill in, from flags or by asking",
+        description="Create incidents/<date>-<org>-<slug>.yaml with every required field and hints for the rest.",
+        epilog=EPILOG_NEW,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    create.add_argument("--title", help="one line: what failed, and how")
+    create.add_argument("--organization", help="whose service failed")
+    create.add_argument("--service", action="append", metavar="NAME", help="a service affected (repeat for several)")
+    create.add_argument("--severity", choices=model.SEVERITIES)
+    create.add_argument("--started", metavar="TIMESTAMP", help="when impact began, with its offset: 2025-03-04T15:16:00-08:00")
+    create.add_argument("--cause", action="append", metavar="ID", help="a cause id from the catalog (repeat; the trigger first)")
+    create.add_argument("--lesson", action="append", metavar="ID", help="a lesson id from the catalog (repeat)")
+    create.add_argument("--tag", action="append", metavar="TAG", help="a keyword (repeat)")
+    create.add_argument("--id", help="the file's id instead of one made from the date, organization and title")
+    create.add_argument("--dir", metavar="FOLDER", help="the incidents folder (default: from ./mkdocs.yml, else ./incidents)")
+    create.add_argument("--no-input", action="store_true", help="never ask, even in a terminal")
+    create.add_argument("-q", "--quiet", action="store_true", help="print only the new file's path")
+    create.set_defaults(run=new_incident)
+    start = commands.add_parser(
+        "init",
+        help="start a new knowledge base that builds at once",
+        description="Create a complete knowledge base in DIR: site configuration, catalog, an example incident, CI.",
+        epilog=EPILOG_INIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    start.add_argument("dir", metavar="DIR", help="the folder to create (or an empty one)")
+    start.add_argument("--name", help="the site's name (default: from the folder's name)")
+    start.add_argument("--force", action="store_true", help="add the missing files to a folder that is not empty")
+    start.set_defaults(run=init_knowledge_base)
+    out = commands.add_parser(
+        "render",
+        help="write the generated pages as Markdown for another generator",
+        description="Write every page and file the plugin generates into OUT_DIR, for publishing without the plugin.",
+        epilog=EPILOG_RENDER,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    out.add_argument("out_dir", metavar="OUT_DIR", help="the folder to write (inside the other generator's docs folder)")
+    out.add_argument("--incidents", metavar="FOLDER", help="the incidents folder (default: from ./mkdocs.yml, else ./incidents)")
+    out.add_argument("--no-directory-urls", action="store_true", help="links for page.html addresses instead of page/")
+    out.add_argument(
+        "--link-style",
+        choices=("url", "source"),
+        default="url",
+        help="url (default): links between published addresses, for MkDocs; "
+        "source: relative .md paths, for generators that resolve links in HTML against source files (Zensical)",
+    )
+    out.add_argument("--site-url", help="the published address, for absolute links in feeds and the export")
+    out.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
+    out.add_argument("-q", "--quiet", action="store_true", help="print nothing when all goes well")
+    out.set_defaults(run=render_folder)
     return parser
 
 

@@ -9,11 +9,13 @@ so a mean would mostly describe the one outage that lasted a week.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
-from .model import Incident
+from .model import Catalog, Incident
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,64 @@ def time_to_first_update(incident: Incident) -> Figure:
     if not incident.updates:
         return UNKNOWN
     return _span(incident, incident.started, "started", incident.updates[0].at, "")
+
+
+def longest_silence(incident: Incident) -> Figure:
+    """The longest stretch with no public word while the outage ran: from the start to the
+    first update, or between two updates. Updates published before the start (a maintenance
+    notice) do not count; unknown without updates."""
+    times = [u.at for u in incident.updates if u.at >= incident.started]
+    if not times:
+        return UNKNOWN
+    gaps = [(times[0] - incident.started).total_seconds(), *((b - a).total_seconds() for a, b in pairwise(times))]
+    longest = max(range(len(gaps)), key=gaps.__getitem__)
+    return Figure(gaps[longest], longest == 0 and "started" in incident.approximate)
+
+
+def cause_words(incident: Incident, catalog: Catalog) -> list[str]:
+    """The names a reader would recognise each of the incident's causes by: its title, its
+    aliases and its id read as words (`expired-credential` as `expired credential`)."""
+    words: list[str] = []
+    for ref in incident.causes:
+        cause = catalog.causes.get(ref.cause)
+        names = [ref.cause.replace("-", " ")] + ([cause.title, *cause.aliases] if cause else [])
+        words += [name for name in names if name.strip()]
+    return words
+
+
+def last_update_names_cause(incident: Incident, catalog: Catalog) -> bool | None:
+    """Whether the last public update names one of the causes (its title, an alias or its id
+    as words, whole words, any case); None without updates. Readers want to know if the
+    provider ever said what went wrong, not only that it was over."""
+    if not incident.updates:
+        return None
+    text = incident.updates[-1].text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", text) for word in cause_words(incident, catalog))
+
+
+@dataclass(frozen=True)
+class IncidentFigures:
+    """Everything derived from one incident's times and updates, computed once per build."""
+
+    duration: Figure
+    time_to_detect: Figure
+    time_to_mitigate: Figure
+    time_to_first_update: Figure
+    update_count: int
+    longest_silence: Figure
+    last_update_names_cause: bool | None
+
+
+def incident_figures(incident: Incident, catalog: Catalog) -> IncidentFigures:
+    return IncidentFigures(
+        duration=duration(incident),
+        time_to_detect=time_to_detect(incident),
+        time_to_mitigate=time_to_mitigate(incident),
+        time_to_first_update=time_to_first_update(incident),
+        update_count=len(incident.updates),
+        longest_silence=longest_silence(incident),
+        last_update_names_cause=last_update_names_cause(incident, catalog),
+    )
 
 
 def format_duration(seconds: float | None) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .figures import IncidentFigures, incident_figures
 from .model import Action, Incident, KnowledgeBase
+from .related import Suggestion, compute_related
 
 
 def newest_first(incidents: list[Incident]) -> list[Incident]:
@@ -30,6 +32,10 @@ class Graph:
     related: dict[str, list[str]] = field(default_factory=dict)  # explicit links, both directions
     lessons_of_cause: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     open_actions: dict[str | None, list[tuple[Incident, Action]]] = field(default_factory=dict)
+    by_organization: dict[str, list[Incident]] = field(default_factory=dict)
+    by_year: dict[int, list[Incident]] = field(default_factory=dict)
+    figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
+    suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
 
 
 def build_graph(kb: KnowledgeBase) -> Graph:
@@ -42,6 +48,8 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     lesson_counts: dict[str, Counter[str]] = defaultdict(Counter)
     related: dict[str, list[str]] = defaultdict(list)
     actions: dict[str | None, list[tuple[Incident, Action]]] = defaultdict(list)
+    by_organization: dict[str, list[Incident]] = defaultdict(list)
+    by_year: dict[int, list[Incident]] = defaultdict(list)
     ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
     graph.ancestors = ancestors
     graph.children = {cause_id: catalog.children(cause_id) for cause_id in catalog.causes}
@@ -57,6 +65,8 @@ def build_graph(kb: KnowledgeBase) -> Graph:
                 lesson_counts[cause_id][lesson_id] += 1
         for lesson_id in incident.lesson_ids:
             by_lesson[lesson_id].append(incident)
+        by_organization[incident.organization].append(incident)
+        by_year[incident.started.year].append(incident)
         for action in incident.actions:
             if action.status == "open":
                 actions[action.lesson].append((incident, action))
@@ -71,4 +81,9 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     graph.related = dict(related)
     graph.lessons_of_cause = {c: counts.most_common() for c, counts in lesson_counts.items()}
     graph.open_actions = dict(actions)
+    graph.by_organization = dict(sorted(by_organization.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
+    graph.by_year = dict(sorted(by_year.items(), reverse=True))
+    graph.figures = {i.id: incident_figures(i, catalog) for i in kb.incidents}
+    published = graph.incidents + newest_first([i for i in kb.incidents if i.draft])
+    graph.suggested = compute_related(published, catalog, ancestors)
     return graph

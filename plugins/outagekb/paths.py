@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterable
+from urllib.parse import quote, urlencode
 
 from . import spec
 
@@ -20,7 +22,12 @@ INCIDENTS_INDEX = "incidents/index.md"
 CAUSES_INDEX = "causes/index.md"
 LESSONS_INDEX = "lessons/index.md"
 ACTIONS_INDEX = "actions/index.md"
+STATS_INDEX = "stats/index.md"
 STYLESHEET = "assets/outagekb/outagekb.css"
+BROWSE_INDEX = "browse/index.md"
+BROWSE_DATA = "browse/index.json"
+BROWSE_SCRIPT = "assets/outagekb/browse.js"
+BROWSE_FACETS = ("cause", "lesson", "severity", "organization", "service", "tag", "upstream", "year", "q")
 
 
 def id_problem(stem: str) -> str | None:
@@ -86,3 +93,34 @@ def relative_url(from_src: str, to_src: str, use_directory_urls: bool) -> str:
     if not to_url or to_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+def relative_source(from_src: str, to_src: str) -> str:
+    """A link from one source file to another as a relative path (`../causes/dns.md`), for
+    generators that resolve links against source files rather than published addresses."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def browse_query(**facets: str | int | Iterable[str | int] | None) -> str:
+    """The query string of a filtered browse page, `?cause=dns&cause=routing&year=2024`, or ``.
+
+    Each keyword is a facet (`cause`, `lesson`, `severity`, `organization`, `service`, `tag`,
+    `upstream`, `year`, `q`) with one value or several (OR within a facet); None and empty
+    values are left out. Values are the ids (cause, lesson) or the text as written in the
+    incident files. Parameters come in the browse page's own order, so equal filters give
+    equal URLs."""
+    unknown = sorted(set(facets) - set(BROWSE_FACETS))
+    if unknown:
+        raise ValueError(f"unknown browse facet(s) {', '.join(unknown)}; use {', '.join(BROWSE_FACETS)}")
+    pairs: list[tuple[str, str]] = []
+    for name in BROWSE_FACETS:
+        value = facets.get(name)
+        values = [value] if isinstance(value, str | int) else list(value or ())
+        pairs += [(name, str(v)) for v in values if str(v)]
+    return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
+
+
+def browse_url(from_src: str, use_directory_urls: bool, **facets: str | int | Iterable[str | int] | None) -> str:
+    """A link from the page at `from_src` to the browse page filtered by `facets` (see `browse_query`):
+    `browse_url("causes/dns.md", True, cause="dns")` is `../../browse/?cause=dns`."""
+    return relative_url(from_src, BROWSE_INDEX, use_directory_urls) + browse_query(**facets)

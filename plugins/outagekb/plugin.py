@@ -61,6 +61,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             config.watch.append(catalog)
         if paths.STYLESHEET not in config.extra_css:
             config.extra_css.append(paths.STYLESHEET)
+        # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
+        if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
+            config.extra_javascript.append(paths.BROWSE_SCRIPT)
         kb, problems = load_knowledge_base(self.incidents_dir, catalog, root)
         if problems:
             annotate = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -80,7 +83,12 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             # incident files kept inside docs_dir are sources, not pages or assets
             if file.abs_src_path and paths.is_inside(file.abs_src_path, self.incidents_dir):
                 files.remove(file)
-        renderer = Renderer(self.kb, use_directory_urls=config.use_directory_urls, include_drafts=self.command == "serve")
+        renderer = Renderer(
+            self.kb,
+            use_directory_urls=config.use_directory_urls,
+            include_drafts=self.command == "serve",
+            site_url=config.site_url,
+        )
         pages = renderer.pages()
         assets = renderer.assets()
         unsafe = [path for path in [p.src for p in pages] + [a.path for a in assets] if not paths.safe_output_path(path)]

@@ -21,7 +21,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import figures, paths, prose, schema
+from . import browse, feeds, figures, paths, prose, schema
+from .charts import stats as chart_stats
 from .graph import Graph, build_graph
 from .model import Action, Incident, KnowledgeBase
 
@@ -127,8 +128,15 @@ class Renderer:
         use_directory_urls: bool = True,
         include_drafts: bool = False,
         today: date | None = None,
+        site_url: str | None = None,
+        link_style: str = "url",
     ) -> None:
         self.kb = kb
+        # "url": links relative to each page's address, as MkDocs needs inside HTML blocks;
+        # "source": relative `.md` paths, for generators that resolve HTML links against
+        # the source file (Zensical)
+        self.link_style = link_style
+        self.site_url = site_url or None  # absolute links in feeds and the export when known
         self.catalog = kb.catalog
         self.graph: Graph = build_graph(kb)
         self.use_directory_urls = use_directory_urls
@@ -141,16 +149,22 @@ class Renderer:
 
     def linker(self, src: str) -> Callable[[str], str]:
         def link(target: str) -> str:
+            if self.link_style == "source":
+                return paths.relative_source(src, target)
             return paths.relative_url(src, target, self.use_directory_urls)
 
         return link
+
+    def browse_link(self, src: str, facet: str, value: object) -> str:
+        """A link from `src` to the browse page filtered to one facet value (`?cause=dns`)."""
+        return self.linker(src)(paths.BROWSE_INDEX) + paths.browse_query(**{facet: str(value)})
 
     def incident_link(self, src: str, incident_id: str) -> str | None:
         """A link to an incident page, or None when the page is not in this build (a draft)."""
         incident = self.graph.by_id.get(incident_id)
         if incident is None or (incident.draft and not self.include_drafts):
             return None
-        return paths.relative_url(src, paths.incident_page(incident_id), self.use_directory_urls)
+        return self.linker(src)(paths.incident_page(incident_id))
 
     # pages -------------------------------------------------------------------
 
@@ -161,6 +175,8 @@ class Renderer:
             self.causes_index(),
             self.lessons_index(),
             self.actions_index(),
+            self.browse_page(),
+            self.stats_page(),
         ]
         for incident in self.kb.incidents:
             if incident.draft and not self.include_drafts:
@@ -179,25 +195,26 @@ class Renderer:
             paths=paths,
             figures=figures,
             incident_link=lambda incident_id: self.incident_link(src, incident_id),
+            browse=lambda facet, value: self.browse_link(src, facet, value),
             **context,
         )
 
     def incident_page(self, incident: Incident) -> Page:
         src = paths.incident_page(incident.id)
-        related = [
-            (self.graph.by_id[other], self.incident_link(src, other))
-            for other in self.graph.related.get(incident.id, [])
-            if other in self.graph.by_id
+        explicit = self.graph.related.get(incident.id, [])
+        related = [(self.graph.by_id[other], self.incident_link(src, other)) for other in explicit if other in self.graph.by_id]
+        suggested = [
+            (suggestion, self.incident_link(src, suggestion.incident.id))
+            for suggestion in self.graph.suggested.get(incident.id, [])
+            if suggestion.incident.id not in explicit and (self.include_drafts or not suggestion.incident.draft)
         ]
         text = front_matter(incident.title, _first_sentence(incident.summary)) + self._render(
             "incident.md.j2",
             src,
             incident=incident,
             related=related,
-            duration=figures.duration(incident),
-            to_detect=figures.time_to_detect(incident),
-            to_mitigate=figures.time_to_mitigate(incident),
-            to_first_update=figures.time_to_first_update(incident),
+            suggested=suggested,
+            fig=self.graph.figures[incident.id],
             approx=incident.approximate,
         )
         return Page(src, text)
@@ -220,6 +237,7 @@ class Renderer:
             children=self.graph.children[cause_id],
             ancestors=list(reversed(self.graph.ancestors[cause_id])),
             lessons=self.graph.lessons_of_cause.get(cause_id, [])[:5],
+            feed_path=feeds.cause_feed_path(cause_id),
         )
         return Page(src, text)
 
@@ -289,15 +307,92 @@ class Renderer:
         )
         return Page(src, text, in_nav=True)
 
+    def stats_page(self) -> Page:
+        """Charts drawn at build time as inline SVG, each with its numbers as a table."""
+        src = paths.STATS_INDEX
+        found = chart_stats(self.graph.incidents, self.catalog)
+        charts = {
+            name: (Markup(chart.svg), Markup(chart.table))
+            for name, chart in (("years", found.years), ("durations", found.durations), ("first_update", found.first_update))
+        }
+        text = front_matter("Statistics", "Incidents per year by cause, outage durations by cause, time to first public update.")
+        by_year = [(year, figures.aggregate(group)) for year, group in self.graph.by_year.items()]
+        by_organization = [(name, figures.aggregate(group)) for name, group in self.graph.by_organization.items()]
+        text += self._render("stats.md.j2", src, charts=charts, found=found, by_year=by_year, by_organization=by_organization)
+        return Page(src, text, in_nav=True)
+
+    def browse_page(self) -> Page:
+        """`browse/`: the incidents filtered in the reader's browser (the index from `browse`, browse.js)."""
+        src = paths.BROWSE_INDEX
+        head = front_matter(
+            "Browse incidents",
+            "Filter every published outage by cause, lesson, severity, organization, service, tag, upstream and year.",
+        )
+        head = head.removesuffix("---\n\n") + "hide:\n  - toc\n---\n\n"  # no headings: the facets get the room
+        index_url = paths.relative_url(src, paths.BROWSE_DATA, self.use_directory_urls)
+        text = head + self._render("browse.md.j2", src, index_url=index_url, count=len(self.graph.incidents))
+        return Page(src, text, in_nav=True)
+
     def assets(self) -> list[Asset]:
         """Every generated file that is not a page."""
         return [
             Asset(paths.STYLESHEET, stylesheet()),
+            Asset(paths.BROWSE_SCRIPT, template_file("browse.js")),
+            Asset(paths.BROWSE_DATA, browse.index_json(self.graph, use_directory_urls=self.use_directory_urls)),
             Asset(schema.INCIDENT_SCHEMA_PATH, schema.dumps(schema.incident_schema(self.catalog))),
             Asset(schema.CATALOG_SCHEMA_PATH, schema.dumps(schema.catalog_schema())),
+            Asset(feeds.EXPORT_PATH, feeds.export_json(self.graph.incidents, self.graph.figures, self.export_url)),
+            Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema())),
+            *self.feeds(),
         ]
+
+    def export_url(self, incident_id: str) -> str:
+        """An incident's address in the export: absolute with a site URL, else relative to the site root."""
+        url = paths.url_for(paths.incident_page(incident_id), self.use_directory_urls)
+        return self.site_url.rstrip("/") + "/" + url if self.site_url else url
+
+    def feeds(self) -> list[Asset]:
+        """`feed.xml` of the newest incidents, and one feed per cause (its narrower causes included)."""
+        common = dict(use_directory_urls=self.use_directory_urls, site_url=self.site_url)
+        result = [
+            Asset(
+                feeds.FEED_PATH,
+                feeds.atom_feed(
+                    self.graph.incidents,
+                    self.catalog,
+                    feed_path=feeds.FEED_PATH,
+                    title="Incidents",
+                    subtitle="The newest published outages.",
+                    home_src=paths.INCIDENTS_INDEX,
+                    **common,  # type: ignore[arg-type]
+                ),
+            )
+        ]
+        for cause_id, cause in self.catalog.causes.items():
+            path = feeds.cause_feed_path(cause_id)
+            result.append(
+                Asset(
+                    path,
+                    feeds.atom_feed(
+                        self.graph.by_cause_tree.get(cause_id, []),
+                        self.catalog,
+                        feed_path=path,
+                        title=f"Incidents caused by {cause.title}",
+                        subtitle=f"The newest published outages with the cause {cause.title}.",
+                        home_src=paths.cause_page(cause_id),
+                        **common,  # type: ignore[arg-type]
+                    ),
+                )
+            )
+        return result
 
 
 def stylesheet() -> str:
     with open(os.path.join(TEMPLATES, "outagekb.css"), encoding="utf-8") as stream:
+        return stream.read()
+
+
+def template_file(name: str) -> str:
+    """A static file kept beside the templates (a script), as text."""
+    with open(os.path.join(TEMPLATES, name), encoding="utf-8") as stream:
         return stream.read()

@@ -1,0 +1,206 @@
+"""The browse page's data: a compact index of the published incidents, built once per build.
+
+The page (`browse/`) filters in the reader's browser, so the index holds only what filtering
+and listing need, not the full export. Facet values are stored once, in one list per facet,
+and each incident refers to them by position: a knowledge base of 10,000 incidents stays
+well under a megabyte compressed. Causes are expanded with their ancestors, so that choosing
+a parent cause also finds the incidents of its children.
+
+The index is JSON, fetched once by `browse.js` from a path relative to the page, so it works
+on any static host and with MkDocs' two URL styles. Its shape (version 1)::
+
+    {
+      "version": 1,
+      "count": 2,
+      "incident_url": ["../incidents/", "/"],     # prefix + id + suffix, relative to the page
+      "facets": [
+        {"name": "cause", "label": "Cause", "values": ["network", "dns"],
+         "labels": ["Network failure", "DNS failure"], "depth": [0, 1]},
+        {"name": "severity", "label": "Severity", "values": ["critical", "major", "minor"]},
+        ...
+      ],
+      "incidents": {
+        "id": [...], "title": [...], "date": ["2024-05-01", ...], "text": [...],
+        "cause": [[0, 1], [0]], "severity": [0, 1], ...        # positions in the facet's values
+      }
+    }
+
+Single-valued facets (severity, organization, year) hold one position per incident, the
+others a list. `text` is the start of the summary as plain text, for the free-text filter
+(`q`), which matches every word it is given, anywhere in the title, that text, the
+organization, the services or the tags.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import paths
+from .graph import Graph
+from .model import SEVERITIES, Catalog, Incident
+
+VERSION = 1
+SUMMARY_CHARS = 100
+"""How much of each summary the free-text filter sees: its start, as plain text. A median
+showcase summary is ~1,000 characters; whole summaries would multiply the download, and at
+10,000 incidents even 160 characters each take the index past 1 MB compressed. The filter
+also reads the title, organization, services and tags, which cost nothing extra."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the URL parameter
+    label: str  # the fieldset's legend
+    single: bool  # one value per incident (severity, organization, year)
+    values_of: Callable[[Incident], Iterable[str]]
+
+
+def _facets(graph: Graph) -> tuple[Facet, ...]:
+    def causes(incident: Incident) -> list[str]:
+        tree: list[str] = []
+        for cause_id in incident.cause_ids:
+            for value in (cause_id, *graph.ancestors.get(cause_id, ())):
+                if value not in tree:
+                    tree.append(value)
+        return tree
+
+    return (
+        Facet("cause", "Cause", False, causes),
+        Facet("lesson", "Lesson", False, lambda i: i.lesson_ids),
+        Facet("severity", "Severity", True, lambda i: (i.severity,)),
+        Facet("organization", "Organization", True, lambda i: (i.organization,)),
+        Facet("service", "Service", False, lambda i: i.services),
+        Facet("tag", "Tag", False, lambda i: i.tags),
+        Facet("upstream", "Upstream", False, lambda i: i.upstream),
+        Facet("year", "Year", True, lambda i: (f"{i.started.year:04d}",)),
+    )
+
+
+FACET_NAMES = tuple(name for name in paths.BROWSE_FACETS if name != "q")
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINE_MARKS = re.compile(r"(?m)^[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+")  # headings, quotes, list items
+_UNDERSCORES = re.compile("_+")
+
+
+def _underscore(match: re.Match[str]) -> str:
+    """Emphasis (`_word_`) goes, snake_case stays."""
+    text, (start, end) = match.string, match.span()
+    inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return match.group() if inside else ""
+
+
+def _plain(markdown: str) -> str:
+    text = _LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    text = _LINE_MARKS.sub("", text).replace("*", "").replace("`", "")
+    if "_" in text:
+        text = _UNDERSCORES.sub(_underscore, text)
+    return " ".join(text.split())
+
+
+def summary_text(markdown: str, limit: int = SUMMARY_CHARS) -> str:
+    """The start of a Markdown summary as plain one-line text, cut at a word boundary."""
+    head = markdown[: limit * 4 + 400]  # plenty for `limit` plain characters; the rest is never read
+    flat = _plain(head)
+    if len(head) < len(markdown) and (len(flat) < limit or "](" in flat[:limit]):  # mostly markup: read it all
+        flat = _plain(markdown)
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut or flat[:limit]
+
+
+def cause_tree(catalog: Catalog, graph: Graph) -> list[tuple[int, str]]:
+    """Every cause of the catalog as (depth, id), each parent followed by its children."""
+    tree: list[tuple[int, str]] = []
+    placed: set[str] = set()
+
+    def walk(cause_id: str, depth: int) -> None:
+        tree.append((depth, cause_id))
+        placed.add(cause_id)
+        for child in graph.children.get(cause_id, ()):
+            if child not in placed:
+                walk(child, depth + 1)
+
+    for root in catalog.roots():
+        walk(root, 0)
+    for cause_id in catalog.causes:  # a cycle the loader reported: still listed, flat
+        if cause_id not in placed:
+            walk(cause_id, 0)
+    return tree
+
+
+def _by_text(values: Iterable[str]) -> list[str]:
+    return sorted(set(values), key=lambda value: (value.casefold(), value))
+
+
+def build_index(graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS) -> dict[str, Any]:
+    """The browse index of the graph's published incidents, newest first (see the module docstring)."""
+    catalog = graph.kb.catalog
+    incidents: Sequence[Incident] = graph.incidents
+    facets = _facets(graph)
+    sentinel = "\x00"
+    prefix, suffix = paths.relative_url(paths.BROWSE_INDEX, paths.incident_page(sentinel), use_directory_urls).split(sentinel)
+
+    described: list[dict[str, Any]] = []
+    columns: dict[str, list[Any]] = {
+        "id": [i.id for i in incidents],
+        "title": [i.title for i in incidents],
+        "date": [i.started.strftime("%Y-%m-%d") for i in incidents],
+        "text": [summary_text(i.summary, summary_chars) for i in incidents],
+    }
+    for facet in facets:
+        per_incident = [list(dict.fromkeys(facet.values_of(i))) for i in incidents]
+        seen = {value for values in per_incident for value in values}
+        entry: dict[str, Any] = {"name": facet.name, "label": facet.label}
+        if facet.single:
+            entry["single"] = True
+        if facet.name == "cause":
+            tree = cause_tree(catalog, graph)
+            values = [cause_id for _, cause_id in tree]
+            extra = _by_text(seen - set(values))  # only if the loader let an unknown id through
+            values += extra
+            entry["labels"] = [catalog.causes[v].title if v in catalog.causes else v for v in values]
+            entry["depth"] = [depth for depth, _ in tree] + [0] * len(extra)
+        elif facet.name == "lesson":
+            values = list(catalog.lessons) + _by_text(seen - set(catalog.lessons))
+            entry["labels"] = [catalog.lessons[v].title if v in catalog.lessons else v for v in values]
+        elif facet.name == "severity":
+            values = list(SEVERITIES) + _by_text(seen - set(SEVERITIES))
+        elif facet.name == "year":
+            values = sorted(seen, reverse=True)
+        else:
+            values = _by_text(seen)
+        entry["values"] = values
+        position = {value: index for index, value in enumerate(values)}
+        if facet.single:
+            columns[facet.name] = [position[values_[0]] for values_ in per_incident]
+        else:
+            columns[facet.name] = [[position[v] for v in values_] for values_ in per_incident]
+        described.append(entry)
+    return {
+        "version": VERSION,
+        "count": len(incidents),
+        "incident_url": [prefix, suffix],
+        "facets": described,
+        "incidents": columns,
+    }
+
+
+def dumps(index: dict[str, Any]) -> str:
+    """Compact JSON; `<`, `>` and `&` as escapes, so the text is inert even if a host serves it as HTML."""
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def index_json(graph: Graph, *, use_directory_urls: bool = True) -> str:
+    return dumps(build_index(graph, use_directory_urls=use_directory_urls))
+
+
+def link(from_src: str, use_directory_urls: bool, **facets: str | int | Iterable[str | int] | None) -> str:
+    """A link from the page at `from_src` to the browse page filtered by `facets`; see `paths.browse_url`."""
+    return paths.browse_url(from_src, use_directory_urls, **facets)

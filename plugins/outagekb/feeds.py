@@ -1,0 +1,212 @@
+"""The knowledge base for machines: the JSON export (with its schema) and Atom feeds.
+
+Both hold published incidents only; drafts never leave `mkdocs serve`. Both are built as
+data (a dict for `json.dumps`, an element tree for XML), never by pasting strings, so no
+contributor text can break out of its field. Nothing depends on the build's date, so
+building the same files twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from . import paths, prose, schema
+from .figures import Figure, IncidentFigures
+from .model import Catalog, Incident
+
+EXPORT_PATH = "incidents.json"
+EXPORT_SCHEMA_PATH = "incidents.schema.json"
+FEED_PATH = "feed.xml"
+FEED_ENTRIES = 50
+"""How many of the newest incidents a feed holds; readers poll it, so it stays small."""
+
+ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry; the loader refuses them already, this is the last guard."""
+
+
+def cause_feed_path(cause_id: str) -> str:
+    return f"causes/{cause_id}/feed.xml"
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _seconds(figure: Figure) -> float | int | None:
+    if figure.seconds is None:
+        return None
+    return int(figure.seconds) if float(figure.seconds).is_integer() else figure.seconds
+
+
+def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dict[str, Any]:
+    """One incident as the export describes it (see `export_schema`)."""
+    return {
+        "id": incident.id,
+        "url": url,
+        "title": incident.title,
+        "organization": incident.organization,
+        "services": list(incident.services),
+        "severity": incident.severity,
+        "started": _stamp(incident.started),
+        "detected": _stamp(incident.detected),
+        "mitigated": _stamp(incident.mitigated),
+        "resolved": _stamp(incident.resolved),
+        "approximate": sorted(incident.approximate),
+        "duration_seconds": _seconds(figures.duration),
+        "time_to_detect_seconds": _seconds(figures.time_to_detect),
+        "time_to_mitigate_seconds": _seconds(figures.time_to_mitigate),
+        "time_to_first_update_seconds": _seconds(figures.time_to_first_update),
+        "causes": [{"cause": ref.cause, "roles": list(ref.roles)} for ref in incident.causes],
+        "lessons": list(incident.lesson_ids),
+        "tags": list(incident.tags),
+        "upstream": list(incident.upstream),
+        "regions": list(incident.regions),
+    }
+
+
+def export_json(incidents: Sequence[Incident], figures: dict[str, IncidentFigures], url: Callable[[str], str]) -> str:
+    """`incidents.json`: `{"version": 1, "incidents": [...]}`, newest first."""
+    document = {
+        "version": 1,
+        "incidents": [export_record(i, figures[i.id], url(i.id)) for i in incidents],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `incidents.json`."""
+    text = {"type": "string"}
+    texts = {"type": "array", "items": text}
+    stamp = {"type": ["string", "null"], "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([+-]\\d{2}:\\d{2}|Z)$"}
+    seconds = {"type": ["number", "null"]}
+    properties: dict[str, Any] = {
+        "id": {"type": "string", "pattern": paths.ID_RE.pattern},
+        "url": {"type": "string", "description": "the incident's page, absolute when the site sets site_url"},
+        "title": text,
+        "organization": text,
+        "services": texts,
+        "severity": {"enum": ["critical", "major", "minor"]},
+        "started": {**stamp, "type": "string"},
+        "detected": stamp,
+        "mitigated": stamp,
+        "resolved": stamp,
+        "approximate": {"type": "array", "items": {"enum": ["started", "detected", "mitigated", "resolved"]}},
+        "duration_seconds": seconds,
+        "time_to_detect_seconds": {**seconds, "description": "negative when detected before impact began"},
+        "time_to_mitigate_seconds": seconds,
+        "time_to_first_update_seconds": seconds,
+        "causes": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["cause", "roles"],
+                "properties": {
+                    "cause": text,
+                    "roles": {"type": "array", "minItems": 1, "items": {"enum": ["trigger", "root", "contributing"]}},
+                },
+            },
+        },
+        "lessons": texts,
+        "tags": texts,
+        "upstream": texts,
+        "regions": texts,
+    }
+    record = {"type": "object", "additionalProperties": False, "properties": properties, "required": list(properties)}
+    return {
+        "$schema": schema.DRAFT,
+        "title": "outagekb export",
+        "description": "Every published incident of an outagekb knowledge base, newest first.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "incidents"],
+        "properties": {
+            "version": {"const": 1},
+            "incidents": {"type": "array", "items": record},
+        },
+    }
+
+
+# Atom --------------------------------------------------------------------------
+
+
+def newest_time(incident: Incident) -> datetime:
+    """When the incident file last had something happen: its newest timestamp."""
+    stamps = [incident.started, incident.detected, incident.mitigated, incident.resolved]
+    stamps += [entry.at for entry in incident.timeline] + [update.at for update in incident.updates]
+    return max(s for s in stamps if s is not None)
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _clean(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def link_from(feed_path: str, page_src: str, use_directory_urls: bool, site_url: str | None) -> str:
+    """A page's address as a feed at `feed_path` should give it: absolute with a site URL,
+    else relative to the feed's own location, which feed readers resolve against."""
+    page_url = paths.url_for(page_src, use_directory_urls)
+    if site_url:
+        return site_url.rstrip("/") + "/" + page_url
+    relative = posixpath.relpath(page_url or ".", posixpath.dirname(feed_path) or ".")
+    return relative + "/" if page_url.endswith("/") and not relative.endswith("/") else relative
+
+
+def atom_feed(
+    incidents: Sequence[Incident],
+    catalog: Catalog,
+    *,
+    feed_path: str,
+    title: str,
+    subtitle: str,
+    home_src: str,
+    use_directory_urls: bool,
+    site_url: str | None,
+) -> str:
+    """An Atom feed (RFC 4287) of the newest incidents, one entry each with its causes as categories."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    entries = list(incidents)[:FEED_ENTRIES]
+    feed_id = (site_url.rstrip("/") + "/" + feed_path) if site_url else f"urn:outagekb:feed:{feed_path}"
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", subtitle)
+    _sub(feed, "id", feed_id)
+    home = link_from(feed_path, home_src, use_directory_urls, site_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=home)
+    self_href = feed_id if site_url else posixpath.basename(feed_path)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_href)
+    newest = [newest_time(i) for i in entries]
+    _sub(feed, "updated", max(newest).isoformat() if newest else "1970-01-01T00:00:00+00:00")
+    _sub(feed, "generator", "outagekb")
+    for incident, updated in zip(entries, newest, strict=True):
+        page = paths.incident_page(incident.id)
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", incident.title)
+        url = link_from(feed_path, page, use_directory_urls, site_url)
+        _sub(entry, "id", url if site_url else f"urn:outagekb:incident:{incident.id}")
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        _sub(entry, "published", incident.started.isoformat())
+        _sub(entry, "updated", updated.isoformat())
+        author = _sub(entry, "author")
+        _sub(author, "name", incident.organization)
+        for ref in incident.causes:
+            cause = catalog.causes.get(ref.cause)
+            _sub(entry, "category", term=ref.cause, label=cause.title if cause else ref.cause)
+        causes = ", ".join(catalog.causes[r.cause].title if r.cause in catalog.causes else r.cause for r in incident.causes)
+        summary = prose.to_html(incident.summary) + f"<p>{prose.escape(f'Causes: {causes}. Severity: {incident.severity}.')}</p>"
+        _sub(entry, "summary", summary, type="html")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -1,0 +1,354 @@
+"""The files `outagekb new` and `outagekb init` write: an incident to fill in, and a whole
+new knowledge base that builds at once.
+
+Nothing here overwrites a file: every write opens with mode "x", so a file that appears
+between the check and the write is still safe. Required fields left to fill are written
+empty, so `outagekb validate` keeps failing until someone fills them in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import metadata
+
+from . import __version__, paths, schema, spec
+from .model import Catalog
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={url}\n"
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """`Acme Chat: API down!` -> `acme-chat-api-down`: ASCII words joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    result = ""
+    for word in words:
+        candidate = f"{result}-{word}" if result else word
+        if len(candidate) > limit:
+            break
+        result = candidate
+    return result or (words[0][:limit] if words else "")
+
+
+def incident_id(started: date, organization: str, title: str) -> str:
+    """`<date>-<org>-<slug>`, 80 characters at most, as the format's convention asks."""
+    org = slug(organization, 20) or "org"
+    rest = spec.ID_MAX - len(f"{started:%Y-%m-%d}-{org}-")
+    return f"{started:%Y-%m-%d}-{org}-{slug(title, rest) or 'incident'}"
+
+
+def _yaml_string(value: str) -> str:
+    """A one-line value as YAML: plain when safe, else double-quoted (JSON strings are YAML)."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/()'+-]*", value) and not value.endswith(" ") and ": " not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class NewIncident:
+    """What `outagekb new` knows so far; None or empty means "write it for the author to fill in"."""
+
+    title: str | None = None
+    organization: str | None = None
+    services: list[str] = field(default_factory=list)
+    severity: str | None = None
+    started: datetime | None = None
+    causes: list[str] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
+    """The new file: every required field (empty where unknown), hints for the optional ones."""
+    lines = [SCHEMA_COMMENT.format(url=schema_url).rstrip("\n")]
+    lines.append("# A new incident. Fill in every empty field; `outagekb validate` lists what is missing.")
+    lines.append("# The format: docs/format.md in the knowledge base, or `outagekb schema` for your editor.")
+
+    def scalar(name: str, value: str | None, hint: str) -> None:
+        lines.append(f"{name}: {_yaml_string(value)}" if value else f"{name}:  # required: {hint}")
+
+    scalar("title", new.title, "one line, what failed and how")
+    scalar("organization", new.organization, "whose service failed")
+    if new.services:
+        lines.append("services: [" + ", ".join(_yaml_string(s) for s in new.services) + "]")
+    else:
+        lines.append("services:  # required: [Product, API]")
+    scalar("severity", new.severity, "critical | major | minor")
+    started = new.started.isoformat() if new.started else None
+    scalar("started", started, "when impact began, with its UTC offset: 2025-03-04T15:16:00-08:00")
+    lines += [
+        "# detected:    when the operators knew (may be before started)",
+        "# mitigated:   when most users had service again",
+        "# resolved:    when it was over; leave out while the outage is ongoing",
+        "# approximate: [resolved]  # the times above that are only approximately known",
+        "# regions: [global]",
+        "# upstream: [AWS]  # organizations whose failure caused or worsened this one",
+        "summary:  # required: what happened, a paragraph or two (write `summary: |` and indent the text below)",
+        "# impact: |",
+        "#   who could not do what, for how long, with numbers where known",
+        "causes:  # required; ids from the catalog (incidents/catalog.yaml):",
+    ]
+    lines += _id_list_comment(list(catalog.causes))
+    if new.causes:
+        for index, cause_id in enumerate(new.causes):
+            lines.append(f"  - cause: {cause_id}")
+            lines.append("    role: trigger" if index == 0 else "    role: contributing")
+            lines.append("    detail:  # how this cause showed up here")
+    else:
+        lines += ["  - cause:  # required", "    role: trigger  # trigger | root | contributing", "    detail:"]
+    lesson_ids = list(catalog.lessons)
+    if new.lessons:
+        lines.append("lessons:")
+        for lesson_id in new.lessons:
+            lines += [f"  - lesson: {lesson_id}", "    detail:  # what this incident taught about it"]
+    else:
+        lines += ["# lessons:  # ids from the catalog:"] + _id_list_comment(lesson_ids)
+        lines += ["#   - lesson: " + (lesson_ids[0] if lesson_ids else "monitoring"), "#     detail: what it taught"]
+    lines += [
+        "# timeline:",
+        "#   - at: 2025-03-04T15:19:00-08:00",
+        "#     kind: detect  # detect | escalate | communicate | mitigate | deploy | rollback | resolve | other",
+        "#     event: Alerts fire for failing requests.",
+        "# updates:  # public communication during the outage",
+        "#   - at: 2025-03-04T15:40:00-08:00",
+        "#     status: investigating  # investigating | identified | monitoring | resolved | postmortem",
+        "#     text: We are investigating elevated error rates.",
+        "# actions:",
+        "#   - action: Add a break-glass path to the cluster API.",
+        "#     lesson: redundancy",
+        "#     owner: Platform team",
+        "#     due: 2025-04-30",
+        "# references:",
+        "#   - title: Post-mortem",
+        "#     url: https://status.example.com/incidents/123",
+        "#     kind: postmortem  # postmortem | status | news | other",
+    ]
+    if new.tags:
+        lines.append("tags: [" + ", ".join(_yaml_string(t) for t in new.tags) + "]")
+    else:
+        lines.append("# tags: [kubernetes, dns]")
+    lines += ["# related: [2024-12-11-openai-telemetry-rollout]", "# draft: true  # shown by mkdocs serve only"]
+    return "\n".join(lines) + "\n"
+
+
+def _id_list_comment(ids: list[str]) -> list[str]:
+    rows, current = [], "#   "
+    for index, item in enumerate(ids):
+        piece = item + (", " if index < len(ids) - 1 else "")
+        if len(current) + len(piece) > 100:
+            rows.append(current.rstrip())
+            current = "#   "
+        current += piece
+    if current.strip("# "):
+        rows.append(current.rstrip())
+    return rows
+
+
+def write_new(path: str, text: str) -> None:
+    """Create the file; FileExistsError when it exists (never overwrite)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "x", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+# outagekb init ------------------------------------------------------------------
+
+MKDOCS_YML = """\
+site_name: {site_name}
+# Set this to the address the site is published at: feeds, the export and editors'
+# schema links then use absolute addresses.
+# site_url: https://your-org.github.io/{repo}/
+
+theme:
+  name: material
+  font: false  # no web fonts: the site works on a closed network
+  features:
+    - navigation.tabs
+    - navigation.top
+    - search.suggest
+    - search.highlight
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
+
+plugins:
+  - search
+  - outagekb:
+      incidents: incidents
+
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+
+nav:
+  - Home: index.md
+  - Incidents: incidents/index.md
+  - Browse: browse/index.md
+  - Causes: causes/index.md
+  - Lessons: lessons/index.md
+  - Open actions: actions/index.md
+  - Statistics: stats/index.md
+"""
+
+INDEX_MD = """\
+# {site_name}
+
+Our outages, one page each, linked to what caused them and what they taught us.
+When something breaks, start here: has it happened before?
+
+- [Browse incidents](browse/index.md) by cause, service, severity or year.
+- [Causes](causes/index.md): the cause tree, with how long outages of each kind lasted.
+- [Lessons](lessons/index.md): the checklists our incidents taught us.
+- [Open actions](actions/index.md): follow-up work that is not done yet.
+
+To add an incident, run `outagekb new` and open a pull request; `outagekb validate`
+checks the file the way the build does.
+"""
+
+EXAMPLE_ID = "2025-01-15-example-login-certificate"
+EXAMPLE_INCIDENT = """\
+# This example shows the format; replace it with your own first incident.
+title: Example login service refused sign-ins after its TLS certificate expired
+organization: Example
+services: [Login, Mobile app]
+severity: major
+started: 2025-01-15T09:00:00+00:00
+detected: 2025-01-15T09:06:00+00:00
+mitigated: 2025-01-15T10:10:00+00:00
+resolved: 2025-01-15T10:40:00+00:00
+summary: |
+  The certificate on the login service's load balancer expired at 09:00. Browsers and
+  the mobile app refused the connection, so nobody could sign in until a renewed
+  certificate was deployed.
+impact: Sign-ins failed for every user for 70 minutes; sessions already open kept working.
+causes:
+  - cause: expired-credential
+    role: [trigger, root]
+    detail: The certificate had been renewed by hand the year before, and nobody owned the next renewal.
+lessons:
+  - lesson: monitoring
+    detail: Alert on certificate expiry weeks ahead, not on the first failed handshake.
+timeline:
+  - at: 2025-01-15T09:06:00+00:00
+    kind: detect
+    event: Sign-in error rate alert fires.
+  - at: 2025-01-15T10:10:00+00:00
+    kind: mitigate
+    event: Renewed certificate deployed to the load balancer.
+updates:
+  - at: 2025-01-15T09:20:00+00:00
+    status: investigating
+    text: Some users cannot sign in; we are investigating.
+  - at: 2025-01-15T10:40:00+00:00
+    status: resolved
+    text: Sign-ins work again. An expired certificate caused the failures.
+actions:
+  - action: Renew certificates automatically and alert 30 days before any expiry.
+    lesson: monitoring
+    owner: Platform team
+    due: 2025-03-01
+tags: [tls, certificates]
+"""
+
+WORKFLOW = """\
+# Checks every pull request (problems appear on the changed lines) and publishes main
+# to GitHub Pages. Enable Pages with "GitHub Actions" as the source in the settings.
+name: outagekb
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: pages-${{ github.ref }}
+  cancel-in-progress: true
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+          cache: pip
+      - name: Install
+        run: pip install -r requirements.txt
+      - name: Validate incident files
+        run: outagekb validate
+      - name: Build the site
+        run: mkdocs build --strict
+      - name: Upload the site
+        if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
+        uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+GITIGNORE = "site/\n.venv/\n__pycache__/\n"
+
+PINNED = ("mkdocs", "mkdocs-material", "PyYAML", "Markdown", "Jinja2", "nh3")
+
+
+def requirements() -> str:
+    """outagekb and its dependencies pinned to the versions this installation runs."""
+    lines = ["# What the site build needs, pinned to the versions `outagekb init` ran with.", f"outagekb=={__version__}"]
+    for name in PINNED:
+        try:
+            lines.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover - all are dependencies of outagekb
+            lines.append(name)
+    return "\n".join(lines) + "\n"
+
+
+def knowledge_base_files(site_name: str, catalog_text: str) -> dict[str, str]:
+    """Every file of a new knowledge base, by path relative to its folder."""
+    repo = slug(site_name, 40) or "outages"
+    schema_url = "../site/" + schema.INCIDENT_SCHEMA_PATH
+    example = SCHEMA_COMMENT.format(url=schema_url) + EXAMPLE_INCIDENT
+    assert paths.id_problem(EXAMPLE_ID) is None
+    return {
+        "mkdocs.yml": MKDOCS_YML.format(site_name=json.dumps(site_name), repo=repo),
+        "docs/index.md": INDEX_MD.format(site_name=site_name),
+        "incidents/catalog.yaml": catalog_text,
+        f"incidents/{EXAMPLE_ID}.yaml": example,
+        "requirements.txt": requirements(),
+        ".github/workflows/outagekb.yml": WORKFLOW,
+        ".gitignore": GITIGNORE,
+    }

@@ -1,0 +1,218 @@
+"""`outagekb init` makes a knowledge base that builds at once; `outagekb new` makes an
+incident file that validates once its empty fields are filled in."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import build, page_file
+from outagekb.cli import main
+from outagekb.scaffold import EXAMPLE_ID, incident_id, slug
+
+FILLED_SUMMARY = "summary: The certificate expired and every handshake failed."
+
+
+def fill_summary(text: str) -> str:
+    """Replace the empty `summary:` line (and its hint) with a real summary."""
+    return re.sub(r"^summary:.*$", FILLED_SUMMARY, text, count=1, flags=re.MULTILINE)
+
+
+def test_init_builds_a_complete_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "our-outages"
+    assert main(["init", str(folder)]) == 0
+    created = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert created == sorted(
+        [
+            ".github/workflows/outagekb.yml",
+            ".gitignore",
+            "docs/index.md",
+            f"incidents/{EXAMPLE_ID}.yaml",
+            "incidents/catalog.yaml",
+            "mkdocs.yml",
+            "requirements.txt",
+        ]
+    )
+    assert (folder / "incidents/catalog.yaml").read_bytes() == (
+        Path(__file__).parent.parent / "incidents/catalog.yaml"
+    ).read_bytes()
+    site = build(folder)
+    for page in (
+        "",
+        "incidents",
+        f"incidents/{EXAMPLE_ID}",
+        "causes/expired-credential",
+        "lessons/monitoring",
+        "browse",
+        "stats",
+    ):
+        assert page_file(site, page).exists() if page else (site / "index.html").exists(), page
+    assert (site / "feed.xml").exists() and (site / "schema/incident.schema.json").exists()
+    assert "Our outages" in (site / "index.html").read_text(encoding="utf-8")
+    requirements = (folder / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("outagekb==") for line in requirements)
+    assert any(line.startswith("mkdocs-material==") for line in requirements)
+
+
+def test_init_workflow_validates_and_builds_every_pull_request(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "kb")]) == 0
+    workflow = yaml.safe_load((tmp_path / "kb/.github/workflows/outagekb.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true, as PyYAML does
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    steps = {step.get("name"): step for step in workflow["jobs"]["build"]["steps"]}
+    assert steps["Validate incident files"]["run"] == "outagekb validate"
+    assert steps["Build the site"]["run"] == "mkdocs build --strict"
+    assert steps["Install"]["run"] == "pip install -r requirements.txt"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and "github.ref == 'refs/heads/main'" in deploy["if"]
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_init_refuses_a_folder_that_is_not_empty_and_never_replaces_files(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs/index.md").write_text("# Ours\n", encoding="utf-8")
+    assert main(["init", str(folder)]) == 1
+    assert not (folder / "mkdocs.yml").exists()
+    assert main(["init", str(folder), "--force"]) == 0
+    assert (folder / "docs/index.md").read_text(encoding="utf-8") == "# Ours\n"
+    assert (folder / "mkdocs.yml").exists()
+    assert main(["init", str(tmp_path / "kb/mkdocs.yml")]) == 1
+
+
+def test_new_from_flags_validates_once_filled_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    monkeypatch.chdir(tmp_path)
+    args = ["new", "--title", "Checkout down after a certificate expired", "--organization", "Acme Inc."]
+    args += ["--service", "Checkout", "--severity", "major", "--started", "2025-03-04T15:16:00-08:00"]
+    args += ["--cause", "expired-credential", "--lesson", "monitoring", "--tag", "tls", "--no-input"]
+    assert main(args) == 0
+    path = tmp_path / "incidents/2025-03-04-acme-inc-checkout-down-after-a-certificate-expired.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../site/schema/incident.schema.json\n")
+    assert main(["validate", "-q"]) == 1  # the summary is still empty
+    path.write_text(fill_summary(text), encoding="utf-8")
+    assert main(["validate", "-q"]) == 0
+    assert main(args) == 1  # never overwritten
+    assert path.read_text(encoding="utf-8").count(FILLED_SUMMARY) == 1
+
+
+def test_new_with_nothing_given_leaves_every_required_field_to_fill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    (tmp_path / "mkdocs.yml").write_text(
+        (tmp_path / "mkdocs.yml").read_text(encoding="utf-8").replace("# site_url:", "site_url:"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--id", "2025-02-02-acme-unknown", "--no-input"]) == 0
+    path = tmp_path / "incidents/2025-02-02-acme-unknown.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "$schema=https://your-org.github.io/" in text.splitlines()[0]
+    filled = {
+        "title:": "title: Acme down",
+        "organization:": "organization: Acme",
+        "services:": "services: [Web]",
+        "severity:": "severity: minor",
+        "started:": "started: 2025-02-02T10:00:00Z",
+        "summary:": FILLED_SUMMARY,
+        "  - cause:": "  - cause: power",
+    }
+    lines = [next((v for k, v in filled.items() if line.startswith(k)), line) for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", "-q"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--title", "x", "--cause", "dnss"], "did you mean `dns`?"),
+        (["--title", "x", "--started", "2025-03-04 15:16"], "has no UTC offset"),
+        (["--id", "Bad_Id"], "an id is lowercase ASCII letters"),
+        (["--organization", "Acme"], "give --title"),
+        (["--title", "x", "--lesson", "patience"], "unknown lesson `patience`"),
+    ],
+)
+def test_new_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--no-input", *args]) == 2
+    assert fragment in capsys.readouterr().err
+    assert not (tmp_path / "incidents").exists() or not list((tmp_path / "incidents").iterdir())
+
+
+def test_ids_follow_the_convention() -> None:
+    from datetime import date
+
+    assert slug("Café: API down!") == "cafe-api-down"
+    made = incident_id(date(2025, 3, 4), "Amazon Web Services", "S3 " + "very long title " * 10)
+    assert made.startswith("2025-03-04-amazon-web-services-s3-very") and len(made) <= 80
+
+
+def _expect(fd: int, text: str, seen: list[str], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in "".join(seen):
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"waited for {text!r}, got {''.join(seen)[-500:]!r}"
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                seen.append(os.read(fd, 4096).decode("utf-8", "replace"))
+            except OSError:
+                break
+    seen[:] = ["".join(seen).split(text, 1)[1]]
+
+
+def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "outagekb.cli", "new"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        cwd=tmp_path,
+        close_fds=True,
+    )
+    os.close(terminal)
+    seen: list[str] = []
+    try:
+        for prompt, answer in [
+            ("Title", "Search down after an index rebuild"),
+            ("Organization", "Acme"),
+            ("Services", "Search, API"),
+            ("Severity", "huge"),  # refused, asked again
+            ("is not one of", ""),
+            ("Severity", "major"),
+            ("Started", "2025-05-06T07:08:00+02:00"),
+            ("Causes (", "capacity, softwre-bug"),  # a typo gets a suggestion
+            ("did you mean `software-bug`", ""),
+            ("Causes (", "capacity, software-bug"),
+            ("Lessons (", "testing"),
+        ]:
+            _expect(controller, prompt, seen)
+            if answer:  # an empty answer only waits for the message
+                os.write(controller, (answer + "\n").encode())
+        assert process.wait(timeout=20) == 0
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+    path = tmp_path / "incidents/2025-05-06-acme-search-down-after-an-index-rebuild.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "services: [Search, API]" in text and "severity: major" in text
+    assert "  - cause: capacity\n    role: trigger" in text and "  - cause: software-bug\n" in text
+    assert "  - lesson: testing" in text
+    path.write_text(fill_summary(text), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "outagekb.cli", "validate", "-q"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
