@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -193,3 +194,21 @@ def test_build_writes_nothing_into_sources(tmp_path: Path) -> None:
     build(project)
     after = sorted(p.relative_to(project) for p in project.rglob("*") if not str(p.relative_to(project)).startswith("site"))
     assert before == after
+
+
+def test_search_exclude_leaves_sections_and_boilerplate_out_of_the_index(tmp_path: Path) -> None:
+    incident = (
+        MINIMAL_INCIDENT
+        + "approximate: [resolved]\ntimeline:\n  - at: 2024-05-01T10:01:00+02:00\n    event: Zanzibar happened.\n"
+    )
+    plugin = "  - outagekb:\n      search_exclude: [timeline]\n"
+    project = make_project(tmp_path, {"2024-05-01-example.yaml": incident})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - outagekb\n", plugin), encoding="utf-8")
+    site = build(project)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("incidents/2024-05-01-example/"))
+    assert "Zanzibar" not in texts and "Push configuration region by region" in texts
+    assert "approximately known" not in texts and "Since start" not in texts  # notes and table headings
+    page = page_file(site, "incidents/2024-05-01-example").read_text(encoding="utf-8")
+    assert "Zanzibar" in page and "approximately known" in page and "Since start" in page  # still on the page

@@ -25,6 +25,9 @@ from .render import Renderer
 log = logging.getLogger("mkdocs.plugins.outagekb")
 
 
+SEARCH_SECTIONS = ("timeline", "updates", "actions", "retrospective", "analysis", "references")
+
+
 class OutagekbConfig(base.Config):
     incidents = c.Type(str, default="incidents")
     """The folder of incident files, relative to `mkdocs.yml`."""
@@ -34,6 +37,10 @@ class OutagekbConfig(base.Config):
 
     Default: `<incidents>/catalog.yaml` when it exists, else the catalog shipped with outagekb.
     """
+
+    search_exclude = c.ListOfItems(c.Choice(SEARCH_SECTIONS), default=[])
+    """Sections of incident pages to leave out of the search index, to keep it small at
+    thousands of incidents: any of timeline, updates, actions, retrospective, analysis, references."""
 
 
 class OutagekbPlugin(BasePlugin[OutagekbConfig]):
@@ -88,6 +95,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             use_directory_urls=config.use_directory_urls,
             include_drafts=self.command == "serve",
             site_url=config.site_url,
+            search_exclude=frozenset(self.config.search_exclude),
         )
         pages = renderer.pages()
         assets = renderer.assets()

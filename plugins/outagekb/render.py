@@ -104,13 +104,29 @@ def format_when(value: datetime | None, approximate: bool = False) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
 
 
-def front_matter(title: str, description: str = "") -> str:
-    """YAML front matter; JSON strings are valid YAML and need no further quoting rules."""
-    lines = ["---", f"title: {json.dumps(prose.escape(title), ensure_ascii=False)}"]
-    if description:
-        lines.append(f"description: {json.dumps(prose.escape(description), ensure_ascii=False)}")
+def front_matter(title: str, description: str = "", **meta: Any) -> str:
+    """YAML front matter; JSON values are valid YAML and need no further quoting rules.
+
+    Strings are HTML-escaped: themes print the title and tags without escaping them."""
+
+    def escaped(value: Any) -> Any:
+        if isinstance(value, str):
+            return prose.escape(value)
+        if isinstance(value, list | tuple):
+            return [escaped(item) for item in value]
+        if isinstance(value, dict):
+            return {key: escaped(item) for key, item in value.items()}
+        return value
+
+    fields = {"title": title, "description": description, **meta}
+    lines = ["---"]
+    lines += [f"{key}: {json.dumps(escaped(value), ensure_ascii=False)}" for key, value in fields.items() if value]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+ENTITY_BOOST = 5
+"""Search boost of cause and lesson pages, so that they rank above the incidents for their own names."""
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
@@ -130,7 +146,9 @@ class Renderer:
         today: date | None = None,
         site_url: str | None = None,
         link_style: str = "url",
+        search_exclude: frozenset[str] = frozenset(),
     ) -> None:
+        self.search_exclude = search_exclude  # incident sections Material's search leaves out
         self.kb = kb
         # "url": links relative to each page's address, as MkDocs needs inside HTML blocks;
         # "source": relative `.md` paths, for generators that resolve HTML links against
@@ -196,6 +214,7 @@ class Renderer:
             figures=figures,
             incident_link=lambda incident_id: self.incident_link(src, incident_id),
             browse=lambda facet, value: self.browse_link(src, facet, value),
+            exclude=lambda section: Markup(" data-search-exclude") if section in self.search_exclude else "",
             **context,
         )
 
@@ -208,7 +227,7 @@ class Renderer:
             for suggestion in self.graph.suggested.get(incident.id, [])
             if suggestion.incident.id not in explicit and (self.include_drafts or not suggestion.incident.draft)
         ]
-        text = front_matter(incident.title, _first_sentence(incident.summary)) + self._render(
+        text = front_matter(incident.title, _first_sentence(incident.summary), tags=list(incident.tags)) + self._render(
             "incident.md.j2",
             src,
             incident=incident,
@@ -228,7 +247,8 @@ class Renderer:
             refs = [ref for ref in incident.causes if ref.cause == cause_id]
             via = [ref for ref in incident.causes if cause_id in self.graph.ancestors.get(ref.cause, ())]
             rows.append((incident, refs[0] if refs else None, via))
-        text = front_matter(cause.title, _first_sentence(cause.summary)) + self._render(
+        meta = {"search": {"boost": ENTITY_BOOST}, "tags": list(cause.aliases)}
+        text = front_matter(cause.title, _first_sentence(cause.summary), **meta) + self._render(
             "cause.md.j2",
             src,
             cause=cause,
@@ -246,7 +266,8 @@ class Renderer:
         src = paths.lesson_page(lesson_id)
         incidents = self.graph.by_lesson.get(lesson_id, [])
         rows = [(i, next(ref for ref in i.lessons if ref.lesson == lesson_id)) for i in incidents]
-        text = front_matter(lesson.title, _first_sentence(lesson.summary)) + self._render(
+        meta = {"search": {"boost": ENTITY_BOOST}, "tags": list(lesson.aliases)}
+        text = front_matter(lesson.title, _first_sentence(lesson.summary), **meta) + self._render(
             "lesson.md.j2",
             src,
             lesson=lesson,
@@ -327,8 +348,8 @@ class Renderer:
         head = front_matter(
             "Browse incidents",
             "Filter every published outage by cause, lesson, severity, organization, service, tag, upstream and year.",
+            hide=["toc"],  # no headings: the facets get the room
         )
-        head = head.removesuffix("---\n\n") + "hide:\n  - toc\n---\n\n"  # no headings: the facets get the room
         index_url = paths.relative_url(src, paths.BROWSE_DATA, self.use_directory_urls)
         text = head + self._render("browse.md.j2", src, index_url=index_url, count=len(self.graph.incidents))
         return Page(src, text, in_nav=True)
