@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,23 @@ def test_all_problems_in_all_files_in_one_run(tmp_path: Path) -> None:
         ("2024-06-01-second.yaml", 17, 1),
         ("2024-07-01-third.yaml", 2, 1),
     ], problems
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import outagekb.loader as loader
+
+    folder = tmp_path / "incidents"
+    write(folder / f"{GOOD_ID}.yaml", MINIMAL_INCIDENT)
+    write(folder / "2024-06-01-other.yaml", MINIMAL_INCIDENT)
+    reads: list[str] = []
+    original = loader.load_incident
+    monkeypatch.setattr(loader, "load_incident", lambda *args: reads.append(args[0]) or original(*args))
+    load_knowledge_base(str(folder))
+    assert sorted(reads) == [GOOD_ID, "2024-06-01-other"]
+    reads.clear()
+    changed = folder / "2024-06-01-other.yaml"
+    changed.write_text(MINIMAL_INCIDENT.replace("severity: major", "severity: minor"), encoding="utf-8")
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000))
+    kb, problems = load_knowledge_base(str(folder))
+    assert reads == ["2024-06-01-other"] and not problems
+    assert {i.id: i.severity for i in kb.incidents} == {GOOD_ID: "major", "2024-06-01-other": "minor"}

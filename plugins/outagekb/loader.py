@@ -237,6 +237,34 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
 
 _REQUIRED = tuple(f.name for f in spec.INCIDENT.fields if f.required)
 
+_CACHE: dict[tuple[str, str, str | None], tuple[tuple[object, ...], Loaded]] = {}
+"""Incidents read in this process, by id and paths, with the stat of their files when read.
+
+`mkdocs serve` loads the knowledge base again on every change; a file whose size and
+modification time are unchanged is not read again, so a rebuild reads only what changed."""
+
+
+def _stamp(path: str | None) -> tuple[object, ...]:
+    if path is None:
+        return (None,)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ("missing",)
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def load_incident_cached(incident_id: str, path: str, analysis_path: str | None = None) -> Loaded:
+    """`load_incident`, reusing the last result while the file (and its analysis) are unchanged."""
+    key = (incident_id, path, analysis_path)
+    stamp = _stamp(path) + _stamp(analysis_path)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    loaded = load_incident(incident_id, path, analysis_path)
+    _CACHE[key] = (stamp, loaded)
+    return loaded
+
 
 def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> None:
     first: dict[str, int] = {}
@@ -411,7 +439,7 @@ def load_knowledge_base(
     problems += listing.problems
     loaded: list[Loaded] = []
     for incident_id, path in listing.incidents:
-        item = load_incident(incident_id, path, listing.analyses.get(incident_id))
+        item = load_incident_cached(incident_id, path, listing.analyses.get(incident_id))
         loaded.append(item)
         problems += item.problems
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
