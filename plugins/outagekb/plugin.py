@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sys
 from typing import Literal
 
@@ -16,11 +17,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from . import paths
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
-from .render import Renderer
+from .render import Renderer, lift_html_blocks, restore_html_blocks
 
 log = logging.getLogger("mkdocs.plugins.outagekb")
 
@@ -50,6 +52,13 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.command: str = "build"
         self.kb: KnowledgeBase | None = None
         self.incidents_dir = ""
+        self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks, put back after Markdown
+        self.marker = "okbblock" + secrets.token_hex(6) + "x"  # a word no page contains by chance
+
+    @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        return restore_html_blocks(html, self.marker, blocks) if blocks else html
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Drafts are shown only by `mkdocs serve`.
@@ -111,9 +120,11 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
                     "rename or remove the hand-written file"
                 )
             raise PluginError(f"outagekb: {len(taken)} hand-written file(s) at generated paths; nothing was built")
+        self.blocks = {}
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src, content=page.text, inclusion=inclusion))
+            skeleton, self.blocks[page.src] = lift_html_blocks(page.text, self.marker)
+            files.append(File.generated(config, page.src, content=skeleton, inclusion=inclusion))
         for asset in assets:
             files.append(File.generated(config, asset.path, content=asset.text))
         return files

@@ -85,11 +85,31 @@ def protect(fragment: str) -> str:
     return fragment.replace("{", "&#123;").replace("}", "&#125;").replace("\r", "").replace("\n", "&#10;")
 
 
+_PLAIN_CHARS = re.compile(r"^[A-Za-z0-9 \n.,;:'\"?!/%$@=(){}+\-\u00c0-\u024f\u2010-\u2027\u2030-\u205e]*$")
+"""Text made only of these characters is plain prose unless a line starts like a block."""
+_BLOCK_START = re.compile(r"^(?:[ \t]|[-+=]|\d+[.)])|[ \t]$|\n\n\n", re.MULTILINE)
+"""A line that could open a list, a heading underline or code, or end in a hard break."""
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML Markdown gives plain prose (paragraphs of words and punctuation only),
+    made without running it; None when the text might hold any Markdown at all."""
+    if not _PLAIN_CHARS.match(text) or _BLOCK_START.search(text):
+        return None
+    paragraphs = text.split("\n\n")
+    if any(not part for part in paragraphs):
+        return None
+    return "\n".join(f"<p>{part}</p>" for part in paragraphs)
+
+
 @lru_cache(maxsize=4096)
 def to_html(text: str) -> str:
     """Block HTML for a Markdown field (paragraphs, lists, code, tables)."""
     if not text:
         return ""
+    plain = _plain_paragraphs(text)
+    if plain is not None:  # most prose: the same HTML without the Markdown and sanitiser passes
+        return protect(plain)
     _MD.reset()
     rendered = _MD.convert(text)
     clean = nh3.clean(

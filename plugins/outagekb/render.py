@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -123,6 +124,30 @@ def front_matter(title: str, description: str = "", **meta: Any) -> str:
     lines += [f"{key}: {json.dumps(escaped(value), ensure_ascii=False)}" for key, value in fields.items() if value]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+def lift_html_blocks(text: str, marker: str) -> tuple[str, list[str]]:
+    """The page with each HTML block replaced by a one-word paragraph (`<marker>0`, ...),
+    and the blocks in order.
+
+    The plugin sends only this skeleton (front matter, headings, markers) through the
+    site's Markdown and puts the blocks back into the HTML it returns: Python-Markdown
+    would otherwise parse every tag of every block once more, only to pass it through."""
+    head, separator, body = text.partition("\n---\n") if text.startswith("---\n") else ("", "", text)
+    blocks: list[str] = []
+    out: list[str] = []
+    for group in re.split(r"\n[ \t]*\n", body):
+        if group.startswith("<"):
+            out.append(f"{marker}{len(blocks)}")
+            blocks.append(group)
+        else:
+            out.append(group)
+    return head + separator + "\n\n".join(out), blocks
+
+
+def restore_html_blocks(html: str, marker: str, blocks: list[str]) -> str:
+    """Put the blocks back where Markdown left their marker paragraphs."""
+    return re.sub(rf"<p>{re.escape(marker)}(\d+)</p>", lambda m: blocks[int(m.group(1))], html)
 
 
 ENTITY_BOOST = 5
