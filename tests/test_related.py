@@ -105,4 +105,4 @@ def test_incident_page_lists_explicit_then_computed_with_reasons(tmp_path: Path)
     section = page.split('id="related-incidents"', 1)[1]
     assert section.index("2024-07-01-third") < section.index("2024-06-01-second")  # explicit (the other way) first
     assert "named in the incident file" in section
-    assert "shares cause <code>config-change</code>" in section
+    assert "shares cause “config-change”" in section

@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from . import spec
@@ -73,6 +74,7 @@ def lesson_page(lesson_id: str) -> str:
     return f"lessons/{lesson_id}.md"
 
 
+@lru_cache(maxsize=65536)
 def url_for(src_path: str, use_directory_urls: bool) -> str:
     """The site-relative URL MkDocs gives a Markdown page at `src_path`."""
     stem, _ = posixpath.splitext(src_path)
@@ -82,6 +84,15 @@ def url_for(src_path: str, use_directory_urls: bool) -> str:
             return f"{directory}/" if directory else ""
         return f"{directory}/index.html" if directory else "index.html"
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+@lru_cache(maxsize=4096)
+def root_prefix(from_src: str, use_directory_urls: bool) -> str:
+    """The way from a page's address up to the site root: `../../` from `incidents/x/`."""
+    from_url = url_for(from_src, use_directory_urls)
+    base_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    depth = len([part for part in base_dir.split("/") if part])
+    return "../" * depth
 
 
 def relative_url(from_src: str, to_src: str, use_directory_urls: bool) -> str:

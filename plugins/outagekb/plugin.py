@@ -57,7 +57,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
 
     @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        blocks = self.blocks.get(page.file.src_uri)
+        blocks = self.blocks.pop(page.file.src_uri, None)  # once back in the page, not kept twice
         return restore_html_blocks(html, self.marker, blocks) if blocks else html
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -106,13 +106,18 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             site_url=config.site_url,
             search_exclude=frozenset(self.config.search_exclude),
         )
-        pages = renderer.pages()
+        # each page's HTML blocks are lifted as it is made, so the whole pages are never all held at once
+        self.blocks = {}
+        skeletons: list[tuple[str, str, bool]] = []
+        for page in renderer.iter_pages():
+            skeleton, self.blocks[page.src] = lift_html_blocks(page.text, self.marker)
+            skeletons.append((page.src, skeleton, page.in_nav))
         assets = renderer.assets()
-        unsafe = [path for path in [p.src for p in pages] + [a.path for a in assets] if not paths.safe_output_path(path)]
+        paths_made = [src for src, _, _ in skeletons] + [asset.path for asset in assets]
+        unsafe = [path for path in paths_made if not paths.safe_output_path(path)]
         if unsafe:  # ids are checked on loading; this guards the site folder should a rule ever slip
             raise PluginError(f"outagekb: refusing to write outside the site folder: {', '.join(map(repr, unsafe))}")
-        taken = [page.src for page in pages if files.get_file_from_path(page.src) is not None]
-        taken += [asset.path for asset in assets if files.get_file_from_path(asset.path) is not None]
+        taken = [path for path in paths_made if files.get_file_from_path(path) is not None]
         if taken:
             for src in taken:
                 log.error(
@@ -120,11 +125,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
                     "rename or remove the hand-written file"
                 )
             raise PluginError(f"outagekb: {len(taken)} hand-written file(s) at generated paths; nothing was built")
-        self.blocks = {}
-        for page in pages:
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            skeleton, self.blocks[page.src] = lift_html_blocks(page.text, self.marker)
-            files.append(File.generated(config, page.src, content=skeleton, inclusion=inclusion))
+        for src, skeleton, in_nav in skeletons:
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src, content=skeleton, inclusion=inclusion))
         for asset in assets:
             files.append(File.generated(config, asset.path, content=asset.text))
         return files

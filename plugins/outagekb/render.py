@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -75,6 +75,7 @@ def _environment() -> jinja2.Environment:
     env.filters["duration"] = figures.format_figure
     env.filters["since_start"] = since_start
     env.filters["when"] = format_when
+    env.filters["at"] = format_at
     env.filters["day"] = lambda value: value.strftime("%Y-%m-%d") if value else ""
     return env
 
@@ -103,6 +104,11 @@ def format_when(value: datetime | None, approximate: bool = False) -> Markup:
         return Markup("unknown")
     text = f"{'~' if approximate else ''}{value:%Y-%m-%d %H:%M} {format_offset(value)}"
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
+
+
+def format_at(value: datetime, approximate: bool = False) -> str:
+    """A timestamp as text, for table rows where a `<time>` element per row adds only weight."""
+    return f"{'~' if approximate else ''}{value:%Y-%m-%d %H:%M} {format_offset(value)}"
 
 
 def front_matter(title: str, description: str = "", **meta: Any) -> str:
@@ -159,6 +165,43 @@ def _first_sentence(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _e(value: object) -> str:
+    return prose.escape(str(value))
+
+
+class Snippets:
+    """Small pieces of HTML a page uses many times, built in Python for one page: a Jinja
+    macro call costs more than the markup it makes. Every value is escaped here."""
+
+    def __init__(self, renderer: Renderer, src: str) -> None:
+        self.renderer = renderer
+        self.src = src
+        self.link = renderer.linker(src)
+
+    def severity(self, value: str) -> Markup:
+        return Markup(f'<span class="okb-severity okb-severity--{_e(value)}">{_e(value)}</span>')
+
+    def cause_chip(self, cause_id: str) -> Markup:
+        cause = self.renderer.catalog.causes.get(cause_id)
+        href = self.link(paths.cause_page(cause_id))
+        return Markup(f'<a class="md-tag okb-cause" href="{_e(href)}">{_e(cause.title if cause else cause_id)}</a>')
+
+    def lesson_chip(self, lesson_id: str) -> Markup:
+        lesson = self.renderer.catalog.lessons.get(lesson_id)
+        href = self.link(paths.lesson_page(lesson_id))
+        return Markup(f'<a class="md-tag okb-lesson" href="{_e(href)}">{_e(lesson.title if lesson else lesson_id)}</a>')
+
+    def facet(self, name: str, value: object, text: object = None) -> Markup:
+        """A value shown on a page, linked to the browse page filtered to it."""
+        href = self.renderer.browse_link(self.src, name, value)
+        shown = text if isinstance(text, Markup) else _e(value if text is None else text)
+        return Markup(f'<a class="okb-facet" href="{_e(href)}">{shown}</a>')
+
+    def incident_title(self, incident: Incident) -> Markup:
+        url = self.renderer.incident_link(self.src, incident.id)
+        return Markup(f'<a href="{_e(url)}">{_e(incident.title)}</a>' if url else _e(incident.title))
+
+
 class Renderer:
     """Turns a knowledge base into pages for one URL style."""
 
@@ -191,10 +234,13 @@ class Renderer:
     # links -------------------------------------------------------------------
 
     def linker(self, src: str) -> Callable[[str], str]:
+        if self.link_style == "source":
+            return lambda target: paths.relative_source(src, target)
+        root, directory_urls = paths.root_prefix(src, self.use_directory_urls), self.use_directory_urls
+
         def link(target: str) -> str:
-            if self.link_style == "source":
-                return paths.relative_source(src, target)
-            return paths.relative_url(src, target, self.use_directory_urls)
+            # by way of the site root: computed once per page, not once per link
+            return (root + (paths.url_for(target, directory_urls) if target.endswith(".md") else target)) or "./"
 
         return link
 
@@ -213,21 +259,23 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         """Every page of the knowledge base, index pages first."""
-        result = [
-            self.incidents_index(),
-            self.causes_index(),
-            self.lessons_index(),
-            self.actions_index(),
-            self.browse_page(),
-            self.stats_page(),
-        ]
+        return list(self.iter_pages())
+
+    def iter_pages(self) -> Iterator[Page]:
+        """The pages one at a time, so that a caller need not hold every page's text at once."""
+        yield self.incidents_index()
+        yield self.causes_index()
+        yield self.lessons_index()
+        yield self.actions_index()
+        yield self.browse_page()
+        yield self.stats_page()
         for incident in self.kb.incidents:
-            if incident.draft and not self.include_drafts:
-                continue
-            result.append(self.incident_page(incident))
-        result += [self.cause_page(cause_id) for cause_id in self.catalog.causes]
-        result += [self.lesson_page(lesson_id) for lesson_id in self.catalog.lessons]
-        return result
+            if not incident.draft or self.include_drafts:
+                yield self.incident_page(incident)
+        for cause_id in self.catalog.causes:
+            yield self.cause_page(cause_id)
+        for lesson_id in self.catalog.lessons:
+            yield self.lesson_page(lesson_id)
 
     def _render(self, template: str, src: str, **context: Any) -> str:
         return self.env.get_template(template).render(
@@ -239,6 +287,7 @@ class Renderer:
             figures=figures,
             incident_link=lambda incident_id: self.incident_link(src, incident_id),
             browse=lambda facet, value: self.browse_link(src, facet, value),
+            h=Snippets(self, src),
             exclude=lambda section: Markup(" data-search-exclude") if section in self.search_exclude else "",
             **context,
         )
