@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -212,3 +213,37 @@ def test_search_exclude_leaves_sections_and_boilerplate_out_of_the_index(tmp_pat
     assert "approximately known" not in texts and "Since start" not in texts  # notes and table headings
     page = page_file(site, "incidents/2024-05-01-example").read_text(encoding="utf-8")
     assert "Zanzibar" in page and "approximately known" in page and "Since start" in page  # still on the page
+
+
+def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty`: a second build after editing one incident rewrites that
+    incident's page (and the pages that list it) and leaves the others alone."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    second = (  # shares nothing with the first, so the first's related incidents do not name it
+        MINIMAL_INCIDENT.replace("2024-05-01T", "2024-06-01T")
+        .replace("cause: config-change", "cause: power")
+        .replace("organization: Example", "organization: Other")
+        .replace("services: [Web, API]", "services: [Mobile]")
+    )
+    project = make_project(tmp_path, {"2024-05-01-first.yaml": MINIMAL_INCIDENT, "2024-06-01-second.yaml": second})
+    site = tmp_path / "served"
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        mkdocs_build(config, dirty=True)
+        first_page, second_page = page_file(site, "incidents/2024-05-01-first"), page_file(site, "incidents/2024-06-01-second")
+        before = {path: path.stat().st_mtime_ns for path in (first_page, second_page)}
+        time.sleep(0.05)
+        edited = project / "incidents/2024-06-01-second.yaml"
+        edited.write_text(second.replace("title: Example service down", "title: Edited service down"), encoding="utf-8")
+        # as `mkdocs serve` does on a change: a fresh configuration, the same plugin instance
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        mkdocs_build(config, dirty=True)
+        assert first_page.stat().st_mtime_ns == before[first_page]  # untouched: not rebuilt
+        assert second_page.stat().st_mtime_ns > before[second_page]
+        assert "Edited service down" in second_page.read_text(encoding="utf-8")
+        assert "Edited service down" in page_file(site, "incidents").read_text(encoding="utf-8")
+    finally:
+        config.plugins.on_shutdown()

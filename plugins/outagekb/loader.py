@@ -381,6 +381,21 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
     return model.Catalog(causes, lessons, path), problems
 
 
+_CATALOGS: dict[str, tuple[tuple[object, ...], tuple[model.Catalog, list[Problem]]]] = {}
+
+
+def load_catalog_cached(path: str) -> tuple[model.Catalog, list[Problem]]:
+    """`load_catalog`, giving the same catalog object while the file is unchanged, so that
+    pages made from it can be reused (see render.PageCache)."""
+    stamp = _stamp(path)
+    cached = _CATALOGS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1][0], list(cached[1][1])
+    result = load_catalog(path)
+    _CATALOGS[path] = (stamp, result)
+    return result[0], list(result[1])
+
+
 @lru_cache(maxsize=1)
 def shipped_catalog() -> model.Catalog:
     """The catalog that ships with outagekb, used when a knowledge base has none."""
@@ -427,7 +442,7 @@ def load_knowledge_base(
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
     if os.path.exists(catalog_path):
-        catalog, catalog_problems = load_catalog(catalog_path)
+        catalog, catalog_problems = load_catalog_cached(catalog_path)
         problems += catalog_problems
     else:
         catalog = model.Catalog(path=catalog_path)

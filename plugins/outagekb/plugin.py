@@ -6,9 +6,12 @@ Everything else lives in the MkDocs-free core; this module only coordinates.
 from __future__ import annotations
 
 import logging
+import hashlib
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from typing import Literal
 
 from mkdocs.config import base
@@ -22,7 +25,7 @@ from mkdocs.structure.pages import Page
 from . import paths
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
-from .render import Renderer, lift_html_blocks, restore_html_blocks
+from .render import PageCache, Renderer, lift_html_blocks, restore_html_blocks
 
 log = logging.getLogger("mkdocs.plugins.outagekb")
 
@@ -54,6 +57,22 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.incidents_dir = ""
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks, put back after Markdown
         self.marker = "okbblock" + secrets.token_hex(6) + "x"  # a word no page contains by chance
+        self.page_cache: PageCache | None = None
+        self.serve_dir: str | None = None
+        self.served: dict[str, bytes] = {}  # page -> digest of the text last written into serve_dir
+
+    def _served_file(self, config: MkDocsConfig, src: str, skeleton: str, digest: bytes, inclusion: InclusionLevel) -> File:
+        """A generated page backed by a file in serve_dir, rewritten only when the page's text
+        (skeleton and HTML blocks, by digest) changed, so that a dirty rebuild skips every page
+        the change did not touch."""
+        assert self.serve_dir is not None
+        if self.served.get(src) != digest:
+            target = os.path.join(self.serve_dir, *src.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(skeleton)
+            self.served[src] = digest
+        return File(src, self.serve_dir, config.site_dir, config.use_directory_urls, inclusion=inclusion)
 
     @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -61,8 +80,22 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         return restore_html_blocks(html, self.marker, blocks) if blocks else html
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        # Drafts are shown only by `mkdocs serve`.
+        # This instance lives for the whole `mkdocs serve` session (MkDocs keeps plugins that
+        # define on_startup): drafts are shown only there, and pages are remade only on change.
         self.command = command
+        self.on_shutdown()  # MkDocs may hand this instance to a later build in the same process
+        self.page_cache, self.served = None, {}
+        if command == "serve":
+            self.page_cache = PageCache()
+            if dirty:
+                # `mkdocs serve --dirty` rebuilds only pages whose source file is newer than its
+                # output: generated pages get files here, rewritten only when their text changes
+                self.serve_dir = tempfile.mkdtemp(prefix="outagekb-serve-")
+
+    def on_shutdown(self) -> None:
+        if self.serve_dir:
+            shutil.rmtree(self.serve_dir, ignore_errors=True)
+            self.serve_dir = None
 
     @event_priority(50)  # early: fail before other plugins spend time, and before site_dir is cleaned
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -105,15 +138,17 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             include_drafts=self.command == "serve",
             site_url=config.site_url,
             search_exclude=frozenset(self.config.search_exclude),
+            cache=self.page_cache,
         )
         # each page's HTML blocks are lifted as it is made, so the whole pages are never all held at once
         self.blocks = {}
-        skeletons: list[tuple[str, str, bool]] = []
+        skeletons: list[tuple[str, str, bool, bytes]] = []
         for page in renderer.iter_pages():
             skeleton, self.blocks[page.src] = lift_html_blocks(page.text, self.marker)
-            skeletons.append((page.src, skeleton, page.in_nav))
+            digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).digest() if self.serve_dir else b""
+            skeletons.append((page.src, skeleton, page.in_nav, digest))
         assets = renderer.assets()
-        paths_made = [src for src, _, _ in skeletons] + [asset.path for asset in assets]
+        paths_made = [src for src, _, _, _ in skeletons] + [asset.path for asset in assets]
         unsafe = [path for path in paths_made if not paths.safe_output_path(path)]
         if unsafe:  # ids are checked on loading; this guards the site folder should a rule ever slip
             raise PluginError(f"outagekb: refusing to write outside the site folder: {', '.join(map(repr, unsafe))}")
@@ -125,9 +160,12 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
                     "rename or remove the hand-written file"
                 )
             raise PluginError(f"outagekb: {len(taken)} hand-written file(s) at generated paths; nothing was built")
-        for src, skeleton, in_nav in skeletons:
+        for src, skeleton, in_nav, digest in skeletons:
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src, content=skeleton, inclusion=inclusion))
+            if self.serve_dir:
+                files.append(self._served_file(config, src, skeleton, digest, inclusion))
+            else:
+                files.append(File.generated(config, src, content=skeleton, inclusion=inclusion))
         for asset in assets:
             files.append(File.generated(config, asset.path, content=asset.text))
         return files

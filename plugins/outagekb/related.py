@@ -20,7 +20,7 @@ from .model import Catalog, Incident
 LIMIT = 5
 """How many computed related incidents a page shows (after the explicit ones)."""
 
-CANDIDATES = 150
+CANDIDATES = 100
 """How many other incidents each incident scores at most."""
 
 WEIGHTS = {"cause": 3.0, "upstream": 2.5, "tag": 2.0, "service": 1.5, "broader cause": 1.0}
@@ -107,12 +107,15 @@ class RelatedIndex:
                     break
                 credited.add(other_id)
         self.scored += len(scores)
+        if not scores:
+            return []
+        # only the candidates tied with or above the limit-th score need the full ordering
+        threshold = heapq.nlargest(limit, scores.values())[-1]
         started = incident.started
-        best = heapq.nsmallest(
-            limit,
-            scores,
+        best = sorted(
+            (other_id for other_id, score in scores.items() if score >= threshold),
             key=lambda other_id: (-scores[other_id], abs((self.by_id[other_id].started - started).total_seconds()), other_id),
-        )
+        )[:limit]
         return [
             Suggestion(
                 self.by_id[other_id],

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import browse, feeds, figures, paths, prose, schema
 from .charts import stats as chart_stats
 from .graph import Graph, build_graph
-from .model import Action, Incident, KnowledgeBase
+from .model import Action, Catalog, Incident, KnowledgeBase
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
@@ -202,6 +202,27 @@ class Snippets:
         return Markup(f'<a href="{_e(url)}">{_e(incident.title)}</a>' if url else _e(incident.title))
 
 
+class PageCache:
+    """Incident pages made in this process, each with what it was made from.
+
+    `mkdocs serve` makes every page again after each change; an incident page whose
+    incident, catalog, options and related incidents are unchanged is taken from here."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[object, Catalog, Page]] = {}
+        self.hits = 0
+
+    def get(self, src: str, key: object, catalog: Catalog) -> Page | None:
+        entry = self.entries.get(src)
+        if entry is not None and entry[1] is catalog and entry[0] == key:
+            self.hits += 1
+            return entry[2]
+        return None
+
+    def put(self, src: str, key: object, catalog: Catalog, page: Page) -> None:
+        self.entries[src] = (key, catalog, page)
+
+
 class Renderer:
     """Turns a knowledge base into pages for one URL style."""
 
@@ -215,7 +236,9 @@ class Renderer:
         site_url: str | None = None,
         link_style: str = "url",
         search_exclude: frozenset[str] = frozenset(),
+        cache: PageCache | None = None,
     ) -> None:
+        self.cache = cache
         self.search_exclude = search_exclude  # incident sections Material's search leaves out
         self.kb = kb
         # "url": links relative to each page's address, as MkDocs needs inside HTML blocks;
@@ -301,6 +324,20 @@ class Renderer:
             for suggestion in self.graph.suggested.get(incident.id, [])
             if suggestion.incident.id not in explicit and (self.include_drafts or not suggestion.incident.draft)
         ]
+        key = None
+        if self.cache is not None:
+            key = (
+                incident,
+                (self.use_directory_urls, self.include_drafts, self.link_style, self.search_exclude, self.site_url),
+                tuple((other.id, other.title, other.started, other.organization, other.draft) for other, _ in related),
+                tuple(
+                    (s.incident.id, s.incident.title, s.incident.started, s.incident.organization, s.incident.draft, s.reasons)
+                    for s, _ in suggested
+                ),
+            )
+            cached = self.cache.get(src, key, self.catalog)
+            if cached is not None:
+                return cached
         text = front_matter(incident.title, _first_sentence(incident.summary), tags=list(incident.tags)) + self._render(
             "incident.md.j2",
             src,
@@ -310,7 +347,10 @@ class Renderer:
             fig=self.graph.figures[incident.id],
             approx=incident.approximate,
         )
-        return Page(src, text)
+        page = Page(src, text)
+        if self.cache is not None:
+            self.cache.put(src, key, self.catalog, page)
+        return page
 
     def cause_page(self, cause_id: str) -> Page:
         cause = self.catalog.causes[cause_id]
