@@ -37,8 +37,8 @@ browser:
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff format --check plugins tests benchmarks
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy

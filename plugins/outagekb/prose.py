@@ -102,7 +102,7 @@ def _plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{part}</p>" for part in paragraphs)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # every detail of every incident, so that serve's rebuilds convert only new text
 def to_html(text: str) -> str:
     """Block HTML for a Markdown field (paragraphs, lists, code, tables)."""
     if not text:

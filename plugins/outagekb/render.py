@@ -156,6 +156,10 @@ def restore_html_blocks(html: str, marker: str, blocks: list[str]) -> str:
     return re.sub(rf"<p>{re.escape(marker)}(\d+)</p>", lambda m: blocks[int(m.group(1))], html)
 
 
+PAGE_ROWS = 200
+"""Incidents a cause or lesson page lists, newest first; the browse page lists them all.
+Beyond a few hundred rows a table is scrolled, not read, and it weighs on every rebuild."""
+
 ENTITY_BOOST = 5
 """Search boost of cause and lesson pages, so that they rank above the incidents for their own names."""
 
@@ -357,7 +361,7 @@ class Renderer:
         src = paths.cause_page(cause_id)
         incidents = self.graph.by_cause_tree.get(cause_id, [])
         rows = []
-        for incident in incidents:
+        for incident in incidents[:PAGE_ROWS]:
             refs = [ref for ref in incident.causes if ref.cause == cause_id]
             via = [ref for ref in incident.causes if cause_id in self.graph.ancestors.get(ref.cause, ())]
             rows.append((incident, refs[0] if refs else None, via))
@@ -379,7 +383,7 @@ class Renderer:
         lesson = self.catalog.lessons[lesson_id]
         src = paths.lesson_page(lesson_id)
         incidents = self.graph.by_lesson.get(lesson_id, [])
-        rows = [(i, next(ref for ref in i.lessons if ref.lesson == lesson_id)) for i in incidents]
+        rows = [(i, next(ref for ref in i.lessons if ref.lesson == lesson_id)) for i in incidents[:PAGE_ROWS]]
         meta = {"search": {"boost": ENTITY_BOOST}, "tags": list(lesson.aliases)}
         text = front_matter(lesson.title, _first_sentence(lesson.summary), **meta) + self._render(
             "lesson.md.j2",
@@ -394,7 +398,8 @@ class Renderer:
 
     def incidents_index(self) -> Page:
         src = paths.INCIDENTS_INDEX
-        text = front_matter("Incidents", "Every published outage, newest first.") + self._render(
+        # lists of titles found on the incident pages themselves: left out of search, where they only add noise
+        text = front_matter("Incidents", "Every published outage, newest first.", search={"exclude": True}) + self._render(
             "incidents_index.md.j2", src, incidents=self.graph.incidents
         )
         return Page(src, text, in_nav=True)
@@ -437,7 +442,7 @@ class Renderer:
         if None in self.graph.open_actions:
             groups.append((None, self.graph.open_actions[None]))
         count = sum(len(items) for _, items in groups)
-        text = front_matter("Open actions", "Follow-up work that is still open, by lesson.") + self._render(
+        text = front_matter("Open actions", "Follow-up work that is still open, by lesson.", search={"exclude": True}) + self._render(
             "actions_index.md.j2", src, groups=groups, count=count, today=self.today
         )
         return Page(src, text, in_nav=True)
