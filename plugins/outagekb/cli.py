@@ -13,16 +13,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import __version__, model, paths, schema, spec
 from .convert import Converter, suggestion
-from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base, scan_directory
+from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
 from .model import Catalog
+
+if TYPE_CHECKING:
+    from .scaffold import NewIncident
 from .problems import Problem
-from .render import Renderer
-from .scaffold import NewIncident, incident_text, knowledge_base_files, write_new
-from .scaffold import incident_id as scaffold_id
-from .writer import NotOurs, outputs, write_folder
 from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
@@ -116,9 +116,10 @@ def validate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     checked = 0
     for folder in folders:
-        _, found = load_knowledge_base(folder, catalog)
+        counts: dict[str, int] = {}
+        _, found = load_knowledge_base(folder, catalog, counts=counts)
         problems += found
-        checked += len(scan_directory(folder).incidents)  # every incident file read, loaded cleanly or not
+        checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
         _, found = load_knowledge_base(folder, catalog)
@@ -208,6 +209,9 @@ def _split(answer: str) -> list[str]:
 
 
 def new_incident(args: argparse.Namespace) -> int:
+    from .scaffold import NewIncident, incident_text, write_new
+    from .scaffold import incident_id as scaffold_id
+
     project = _project()
     folder = args.dir or project.incidents
     catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
@@ -345,6 +349,8 @@ exit codes: 0 created, 1 DIR is not empty (without --force) or cannot be written
 
 
 def init_knowledge_base(args: argparse.Namespace) -> int:
+    from .scaffold import knowledge_base_files, write_new
+
     folder: str = args.dir
     if os.path.exists(folder) and not os.path.isdir(folder):
         print(f"outagekb init: {folder} is a file, not a folder", file=sys.stderr)
@@ -396,6 +402,11 @@ files (without --force), 2 usage error.
 
 
 def render_folder(args: argparse.Namespace) -> int:
+    # the page machinery (Jinja, Markdown, the sanitiser) is imported only by the commands that
+    # make pages, so that `validate` starts fast
+    from .render import Renderer
+    from .writer import NotOurs, outputs, write_folder
+
     project = _project()
     folder = args.incidents or project.incidents
     kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from . import spec
 from .paths import ID_RE
 from .problems import Problem
-from .yamlread import Mapping, Node, Scalar, Sequence, kind_name
+from .yamlread import NULL_WORDS, Mapping, Node, Scalar, Sequence, kind_name
 
 
 class _Invalid:
@@ -139,18 +139,20 @@ class Converter:
 
     def value(self, node: Node, f: spec.Field, where: str) -> Any:
         """The converted value, None for an empty optional value, or INVALID."""
-        if isinstance(node, Scalar) and node.is_null and f.kind != spec.ROLES:
+        kind = f.kind
+        scalar = node.__class__ is Scalar
+        if scalar and kind != spec.ROLES and node.plain and node.text in NULL_WORDS:  # type: ignore[attr-defined]
             return None
-        if f.kind == spec.LIST:
+        if kind == spec.LIST:
             return self.list(node, f, where)
-        if f.kind == spec.RECORD:
+        if kind == spec.RECORD:
             assert f.record is not None
             return self.record(node, f.record, where)
-        if f.kind == spec.ROLES:
+        if kind == spec.ROLES:
             return self.roles(node, f, where)
-        if not isinstance(node, Scalar):
+        if not scalar:
             return self.error(node, where, f"expected {_expected(f)}, found {kind_name(node)}")
-        return self.scalar(node, f, where)
+        return self.scalar(node, f, where)  # type: ignore[arg-type]
 
     def list(self, node: Node, f: spec.Field, where: str) -> Any:
         """The items in file order; an item that failed its check stays as INVALID so that

@@ -5,8 +5,8 @@ Everything else lives in the MkDocs-free core; this module only coordinates.
 
 from __future__ import annotations
 
-import logging
 import hashlib
+import logging
 import os
 import secrets
 import shutil

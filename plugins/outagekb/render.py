@@ -442,9 +442,9 @@ class Renderer:
         if None in self.graph.open_actions:
             groups.append((None, self.graph.open_actions[None]))
         count = sum(len(items) for _, items in groups)
-        text = front_matter("Open actions", "Follow-up work that is still open, by lesson.", search={"exclude": True}) + self._render(
-            "actions_index.md.j2", src, groups=groups, count=count, today=self.today
-        )
+        text = front_matter(
+            "Open actions", "Follow-up work that is still open, by lesson.", search={"exclude": True}
+        ) + self._render("actions_index.md.j2", src, groups=groups, count=count, today=self.today)
         return Page(src, text, in_nav=True)
 
     def stats_page(self) -> Page:

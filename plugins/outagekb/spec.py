@@ -7,6 +7,7 @@ Keeping the rules in data means the three can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import model
 
@@ -50,10 +51,11 @@ class Record:
     fields: tuple[Field, ...] = field(default_factory=tuple)
 
     def field(self, name: str) -> Field | None:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        return None
+        return self.by_name.get(name)
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
     @property
     def names(self) -> list[str]:

@@ -173,6 +173,7 @@ def _build(text: str, problems: list[tuple[int, int, str]]) -> Node | None:
     of the file is still checked; every other refusal stops the file.
     """
     parser = _Parser(text)
+    get_event = parser.get_event
     stack: list[Node] = []
     pending_key: list[Scalar | None] = []
     seen_keys: list[dict[str, Scalar]] = []
@@ -180,54 +181,79 @@ def _build(text: str, problems: list[tuple[int, int, str]]) -> Node | None:
     documents = 0
     try:
         while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
+            event = get_event()
+            kind = event.__class__ if event is not None else None
+            # the commonest event first, tested by class identity: this loop runs once per value
+            if kind is _ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_decoration(event)
+                mark = event.start_mark
+                node: Node = Scalar(mark.line + 1, mark.column + 1, event.value, not event.style)
+                if not stack:
+                    root = node
+                    continue
+                parent = stack[-1]
+                if parent.__class__ is Sequence:
+                    parent.items.append(node)
+                elif pending_key[-1] is None or pending_key[-1] is _DROPPED:
+                    _attach(node, stack, pending_key, seen_keys, problems)  # a key, or a dropped duplicate's value
+                else:
+                    parent.entries.append((pending_key[-1], node))  # type: ignore[attr-defined]
+                    pending_key[-1] = None
+                continue
+            if kind is None or kind is yaml.StreamEndEvent:
                 break
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
-            if isinstance(event, yaml.DocumentStartEvent):
+            if kind is _MappingEnd or kind is _SequenceEnd:
+                finished = stack.pop()
+                if finished.__class__ is Mapping:
+                    pending_key.pop()
+                    seen_keys.pop()
+                if stack:
+                    _attach(finished, stack, pending_key, seen_keys, problems)
+                else:
+                    root = finished
+                continue
+            if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _Refused(line, column, "a second YAML document (`---`); put one incident in each file")
                 continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+            if kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
                 continue
-            if isinstance(event, yaml.AliasEvent):
+            if kind is yaml.AliasEvent:
                 raise _Refused(line, column, f"YAML aliases (`*{event.anchor}`) are not allowed; write the value out")
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                finished = stack.pop()
-                if isinstance(finished, Mapping):
-                    pending_key.pop()
-                    seen_keys.pop()
-                _attach(finished, stack, pending_key, seen_keys, problems)
-                if not stack:
-                    root = finished
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise _Refused(line, column, f"YAML anchors (`&{anchor}`) are not allowed; write the value out")
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                raise _Refused(line, column, f"explicit YAML tags (`{_short_tag(tag)}`) are not allowed; remove the tag")
-            if isinstance(event, yaml.ScalarEvent):
-                node: Node = Scalar(line, column, event.value, not event.style)
-                _attach(node, stack, pending_key, seen_keys, problems)
-                if not stack:
-                    root = node
-                continue
+            if event.anchor is not None or event.tag is not None:
+                _refuse_decoration(event)
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(line, column, f"nesting deeper than {MAX_DEPTH} levels; the format never needs that")
-            if isinstance(event, yaml.MappingStartEvent):
+            if kind is yaml.MappingStartEvent:
                 stack.append(Mapping(line, column))
                 pending_key.append(None)
                 seen_keys.append({})
-            elif isinstance(event, yaml.SequenceStartEvent):
+            elif kind is yaml.SequenceStartEvent:
                 stack.append(Sequence(line, column))
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
     return root
+
+
+_ScalarEvent, _MappingEnd, _SequenceEnd = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _refuse_decoration(event: yaml.Event) -> None:
+    """An anchor or an explicit tag: refused, with the anchor or the tag in the message."""
+    mark = event.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        raise _Refused(line, column, f"YAML anchors (`&{anchor}`) are not allowed; write the value out")
+    raise _Refused(
+        line, column, f"explicit YAML tags (`{_short_tag(getattr(event, 'tag', ''))}`) are not allowed; remove the tag"
+    )
 
 
 def _attach(
@@ -238,16 +264,14 @@ def _attach(
     problems: list[tuple[int, int, str]],
 ) -> None:
     """Put a finished node into its parent: a list item, a mapping key, or a mapping value."""
-    if not stack:
-        return
     parent = stack[-1]
-    if isinstance(parent, Sequence):
+    if parent.__class__ is Sequence:
         parent.items.append(node)
         return
     assert isinstance(parent, Mapping)
     key = pending_key[-1]
     if key is None:
-        if not isinstance(node, Scalar):
+        if node.__class__ is not Scalar:
             raise _Refused(node.line, node.column, "a mapping key must be plain text")
         if node.plain and node.text == "<<":
             raise _Refused(node.line, node.column, "YAML merge keys (`<<`) are not allowed; write the fields out")
