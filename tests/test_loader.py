@@ -295,12 +295,12 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.
     reads: list[str] = []
     original = loader.load_incident
     monkeypatch.setattr(loader, "load_incident", lambda *args: reads.append(args[0]) or original(*args))
-    load_knowledge_base(str(folder))
+    load_knowledge_base(str(folder), cache=True)
     assert sorted(reads) == [GOOD_ID, "2024-06-01-other"]
     reads.clear()
     changed = folder / "2024-06-01-other.yaml"
     changed.write_text(MINIMAL_INCIDENT.replace("severity: major", "severity: minor"), encoding="utf-8")
     os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000))
-    kb, problems = load_knowledge_base(str(folder))
+    kb, problems = load_knowledge_base(str(folder), cache=True)
     assert reads == ["2024-06-01-other"] and not problems
     assert {i.id: i.severity for i in kb.incidents} == {GOOD_ID: "major", "2024-06-01-other": "minor"}

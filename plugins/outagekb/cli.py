@@ -117,12 +117,12 @@ def validate(args: argparse.Namespace) -> int:
     checked = 0
     for folder in folders:
         counts: dict[str, int] = {}
-        _, found = load_knowledge_base(folder, catalog, counts=counts)
+        _, found = load_knowledge_base(folder, catalog, counts=counts, models=False)
         problems += found
         checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
-        _, found = load_knowledge_base(folder, catalog)
+        _, found = load_knowledge_base(folder, catalog, models=False)
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
         checked += len(wanted)

@@ -18,7 +18,7 @@ from itertools import pairwise
 from .model import Catalog, Incident
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A span of time in seconds (None when unknown) and whether it rests on approximate times."""
 
@@ -93,7 +93,7 @@ def last_update_names_cause(incident: Incident, catalog: Catalog) -> bool | None
     return any(re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", text) for word in cause_words(incident, catalog))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentFigures:
     """Everything derived from one incident's times and updates, computed once per build."""
 
@@ -153,7 +153,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Aggregate:
     """What a group of incidents (a cause, a lesson, a year) looks like in numbers."""
 

@@ -437,22 +437,30 @@ def catalog_file(incidents_dir: str) -> str:
 
 
 def load_knowledge_base(
-    incidents_dir: str, catalog_path: str | None = None, root: str | None = None, *, counts: dict[str, int] | None = None
+    incidents_dir: str,
+    catalog_path: str | None = None,
+    root: str | None = None,
+    *,
+    counts: dict[str, int] | None = None,
+    cache: bool = False,
+    models: bool = True,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line.
 
-    `counts`, when given, receives `files`: how many incident files were read, clean or not."""
+    `counts`, when given, receives `files`: how many incident files were read, clean or not.
+    `cache`: reuse what this process read before from files that did not change (serve).
+    `models=False`: keep only the problems (validate), so that memory does not grow with N."""
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects that all live on: collecting them midway is wasted work
     try:
-        return _load_knowledge_base(incidents_dir, catalog_path, root, counts)
+        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load_knowledge_base(
-    incidents_dir: str, catalog_path: str | None, root: str | None, counts: dict[str, int] | None
+    incidents_dir: str, catalog_path: str | None, root: str | None, counts: dict[str, int] | None, cache: bool, models: bool
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
@@ -471,7 +479,10 @@ def _load_knowledge_base(
         counts["files"] = len(listing.incidents)
     loaded: list[Loaded] = []
     for incident_id, path in listing.incidents:
-        item = load_incident_cached(incident_id, path, listing.analyses.get(incident_id))
+        read = load_incident_cached if cache else load_incident
+        item = read(incident_id, path, listing.analyses.get(incident_id))
+        if not models and item.incident is not None:
+            item = Loaded(item.path, None, item.id_uses, item.problems)
         loaded.append(item)
         problems += item.problems
     incident_ids = {incident_id for incident_id, _ in listing.incidents}

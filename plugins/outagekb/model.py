@@ -18,7 +18,7 @@ REFERENCE_KINDS = ("postmortem", "status", "news", "other")
 TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CauseRef:
     """An incident's use of a cause: which one, what role it played, and the detail."""
 
@@ -27,13 +27,13 @@ class CauseRef:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LessonRef:
     lesson: str
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: datetime
     event: str
@@ -41,7 +41,7 @@ class TimelineEntry:
     approximate: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     """One public message during the outage (status page, social, email)."""
 
@@ -51,7 +51,7 @@ class Update:
     channel: str = "status page"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     action: str
     status: str = "open"
@@ -60,7 +60,7 @@ class Action:
     due: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     title: str
     url: str
@@ -68,14 +68,14 @@ class Reference:
     archived: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Retrospective:
     went_well: tuple[str, ...] = ()
     went_wrong: tuple[str, ...] = ()
     lucky: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Incident:
     """One outage, as its file describes it."""
 
@@ -116,7 +116,7 @@ class Incident:
         return tuple(ref.lesson for ref in self.lessons)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cause:
     id: str
     title: str
@@ -126,7 +126,7 @@ class Cause:
     parent: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lesson:
     id: str
     title: str
@@ -136,7 +136,7 @@ class Lesson:
     practices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """Causes and lessons in file order; a cause's parent is another cause's id."""
 
@@ -170,7 +170,7 @@ class Catalog:
         return [c.id for c in self.causes.values() if not c.parent or c.parent not in self.causes]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything one build reads: the catalog and every incident, drafts included."""
 

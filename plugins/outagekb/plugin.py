@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import paths
+from . import paths, prose
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
 from .render import PageCache, Renderer, lift_html_blocks, restore_html_blocks
@@ -113,7 +113,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
         if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
             config.extra_javascript.append(paths.BROWSE_SCRIPT)
-        kb, problems = load_knowledge_base(self.incidents_dir, catalog, root)
+        kb, problems = load_knowledge_base(self.incidents_dir, catalog, root, cache=self.command == "serve")
         if problems:
             annotate = os.environ.get("GITHUB_ACTIONS") == "true"
             for problem in problems:
@@ -168,4 +168,6 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
                 files.append(File.generated(config, src, content=skeleton, inclusion=inclusion))
         for asset in assets:
             files.append(File.generated(config, asset.path, content=asset.text))
+        if self.command != "serve":
+            prose.to_html.cache_clear()  # kept only for serve's rebuilds; a build has no further use for it
         return files

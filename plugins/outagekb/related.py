@@ -27,7 +27,7 @@ WEIGHTS = {"cause": 3.0, "upstream": 2.5, "tag": 2.0, "service": 1.5, "broader c
 """What a shared value of each kind is worth before rarity; a shared exact cause counts most."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """Another incident, why it is related (kind, value as shown) and how strongly."""
 
