@@ -215,7 +215,7 @@ def test_search_exclude_leaves_sections_and_boilerplate_out_of_the_index(tmp_pat
     assert "Zanzibar" in page and "approximately known" in page and "Since start" in page  # still on the page
 
 
-def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path) -> None:
+def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs serve --dirty`: a second build after editing one incident rewrites that
     incident's page (and the pages that list it) and leaves the others alone."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -227,8 +227,15 @@ def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path) -
         .replace("organization: Example", "organization: Other")
         .replace("services: [Web, API]", "services: [Mobile]")
     )
-    project = make_project(tmp_path, {"2024-05-01-first.yaml": MINIMAL_INCIDENT, "2024-06-01-second.yaml": second})
+    third = second.replace("2024-06-01T", "2024-07-01T")  # shares everything with the second
+    incidents = {"2024-05-01-first.yaml": MINIMAL_INCIDENT, "2024-06-01-second.yaml": second, "2024-07-01-third.yaml": third}
+    project = make_project(tmp_path, incidents)
     site = tmp_path / "served"
+    import outagekb.graph
+
+    computed: list[int] = []
+    original = outagekb.graph.compute_related
+    monkeypatch.setattr(outagekb.graph, "compute_related", lambda *a, **k: computed.append(1) or original(*a, **k))
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=True)
     try:
@@ -245,5 +252,8 @@ def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path) -
         assert second_page.stat().st_mtime_ns > before[second_page]
         assert "Edited service down" in second_page.read_text(encoding="utf-8")
         assert "Edited service down" in page_file(site, "incidents").read_text(encoding="utf-8")
+        # related incidents were not computed again (nothing they read changed), yet show the new title
+        assert computed == [1]
+        assert "Edited service down" in page_file(site, "incidents/2024-07-01-third").read_text(encoding="utf-8")
     finally:
         config.plugins.on_shutdown()

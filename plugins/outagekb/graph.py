@@ -36,9 +36,18 @@ class Graph:
     by_year: dict[int, list[Incident]] = field(default_factory=dict)
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
+    related_inputs: tuple[object, ...] = ()  # what `suggested` was computed from
 
 
-def build_graph(kb: KnowledgeBase) -> Graph:
+def related_inputs(incidents: list[Incident]) -> tuple[object, ...]:
+    """What computed related incidents depend on, in order: not titles or prose."""
+    return tuple((i.id, i.started, i.organization, i.services, i.tags, i.upstream, i.cause_ids, i.draft) for i in incidents)
+
+
+def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
+    """The cross-links of `kb`. With the `previous` graph of the same session (mkdocs serve),
+    figures of unchanged incidents and, when no incident changed what relatedness reads,
+    the related incidents are taken from it instead of computed again."""
     catalog = kb.catalog
     graph = Graph(kb)
     graph.incidents = newest_first(list(kb.published))
@@ -83,7 +92,20 @@ def build_graph(kb: KnowledgeBase) -> Graph:
     graph.open_actions = dict(actions)
     graph.by_organization = dict(sorted(by_organization.items(), key=lambda item: (-len(item[1]), item[0].casefold())))
     graph.by_year = dict(sorted(by_year.items(), reverse=True))
-    graph.figures = {i.id: incident_figures(i, catalog) for i in kb.incidents}
+    same_catalog = previous is not None and previous.kb.catalog is catalog
+    old_by_id = previous.by_id if previous is not None and same_catalog else {}
+    graph.figures = {
+        i.id: previous.figures[i.id] if old_by_id.get(i.id) is i else incident_figures(i, catalog)  # type: ignore[union-attr]
+        for i in kb.incidents
+    }
     published = graph.incidents + newest_first([i for i in kb.incidents if i.draft])
-    graph.suggested = compute_related(published, catalog, ancestors)
+    graph.related_inputs = related_inputs(published)
+    if same_catalog and previous is not None and previous.related_inputs == graph.related_inputs:
+        by_id = graph.by_id
+        graph.suggested = {
+            incident_id: [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
+            for incident_id, suggestions in previous.suggested.items()
+        }
+    else:
+        graph.suggested = compute_related(published, catalog, ancestors)
     return graph

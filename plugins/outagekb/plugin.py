@@ -23,8 +23,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import paths, prose
+from .graph import Graph
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
+from .render import Page as GeneratedPage
 from .render import PageCache, Renderer, lift_html_blocks, restore_html_blocks
 
 log = logging.getLogger("mkdocs.plugins.outagekb")
@@ -60,6 +62,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.page_cache: PageCache | None = None
         self.serve_dir: str | None = None
         self.served: dict[str, bytes] = {}  # page -> digest of the text last written into serve_dir
+        self.lifted: dict[str, tuple[GeneratedPage, str, list[str], bytes]] = {}  # serve: page -> its lifted form
+        self.graph: Graph | None = None  # serve: the last build's graph
 
     def _served_file(self, config: MkDocsConfig, src: str, skeleton: str, digest: bytes, inclusion: InclusionLevel) -> File:
         """A generated page backed by a file in serve_dir, rewritten only when the page's text
@@ -84,7 +88,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         # define on_startup): drafts are shown only there, and pages are remade only on change.
         self.command = command
         self.on_shutdown()  # MkDocs may hand this instance to a later build in the same process
-        self.page_cache, self.served = None, {}
+        self.page_cache, self.served, self.lifted, self.graph = None, {}, {}, None
         if command == "serve":
             self.page_cache = PageCache()
             if dirty:
@@ -139,13 +143,23 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             site_url=config.site_url,
             search_exclude=frozenset(self.config.search_exclude),
             cache=self.page_cache,
+            previous_graph=self.graph if self.page_cache is not None else None,
         )
+        if self.page_cache is not None:
+            self.graph = renderer.graph  # the next rebuild of this serve session starts from it
         # each page's HTML blocks are lifted as it is made, so the whole pages are never all held at once
         self.blocks = {}
         skeletons: list[tuple[str, str, bool, bytes]] = []
         for page in renderer.iter_pages():
-            skeleton, self.blocks[page.src] = lift_html_blocks(page.text, self.marker)
-            digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).digest() if self.serve_dir else b""
+            lifted = self.lifted.get(page.src)
+            if lifted is not None and lifted[0] is page:  # the same page as last time, from the page cache
+                _, skeleton, blocks, digest = lifted
+            else:
+                skeleton, blocks = lift_html_blocks(page.text, self.marker)
+                digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).digest() if self.serve_dir else b""
+                if self.page_cache is not None:
+                    self.lifted[page.src] = (page, skeleton, blocks, digest)
+            self.blocks[page.src] = blocks
             skeletons.append((page.src, skeleton, page.in_nav, digest))
         assets = renderer.assets()
         paths_made = [src for src, _, _, _ in skeletons] + [asset.path for asset in assets]

@@ -241,6 +241,7 @@ class Renderer:
         link_style: str = "url",
         search_exclude: frozenset[str] = frozenset(),
         cache: PageCache | None = None,
+        previous_graph: Graph | None = None,
     ) -> None:
         self.cache = cache
         self.search_exclude = search_exclude  # incident sections Material's search leaves out
@@ -251,7 +252,7 @@ class Renderer:
         self.link_style = link_style
         self.site_url = site_url or None  # absolute links in feeds and the export when known
         self.catalog = kb.catalog
-        self.graph: Graph = build_graph(kb)
+        self.graph: Graph = build_graph(kb, previous_graph)
         self.use_directory_urls = use_directory_urls
         self.include_drafts = include_drafts
         self.today = today or date.today()
