@@ -77,7 +77,8 @@ def export_json(incidents: Sequence[Incident], figures: dict[str, IncidentFigure
         "version": 1,
         "incidents": [export_record(i, figures[i.id], url(i.id)) for i in incidents],
     }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    # compact: json's C encoder runs only without indentation, and the file is for programs
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_schema() -> dict[str, Any]:

@@ -169,6 +169,12 @@ def _first_sentence(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+@lru_cache(maxsize=65536)
+def _facet_query(facet: str, value: str) -> str:
+    """`?organization=OpenAI`: the same few thousand values recur on every page."""
+    return paths.browse_query(**{facet: value})
+
+
 def _e(value: object) -> str:
     return prose.escape(str(value))
 
@@ -274,7 +280,7 @@ class Renderer:
 
     def browse_link(self, src: str, facet: str, value: object) -> str:
         """A link from `src` to the browse page filtered to one facet value (`?cause=dns`)."""
-        return self.linker(src)(paths.BROWSE_INDEX) + paths.browse_query(**{facet: str(value)})
+        return self.linker(src)(paths.BROWSE_INDEX) + _facet_query(facet, str(value))
 
     def incident_link(self, src: str, incident_id: str) -> str | None:
         """A link to an incident page, or None when the page is not in this build (a draft)."""
