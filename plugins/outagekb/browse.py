@@ -16,7 +16,7 @@ on any static host and with MkDocs' two URL styles. Its shape (version 1)::
       "facets": [
         {"name": "cause", "label": "Cause", "values": ["network", "dns"],
          "labels": ["Network failure", "DNS failure"], "depth": [0, 1]},
-        {"name": "severity", "label": "Severity", "values": ["critical", "major", "minor"]},
+        {"name": "severity", "label": "Severity", "values": list(SEVERITIES)},
         ...
       ],
       "incidents": {

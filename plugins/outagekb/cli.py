@@ -22,7 +22,7 @@ from .model import Catalog
 
 if TYPE_CHECKING:
     from .scaffold import NewIncident
-from .problems import Problem
+from .problems import Problem, annotating, print_problems
 from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
@@ -126,11 +126,7 @@ def validate(args: argparse.Namespace) -> int:
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
         checked += len(wanted)
-    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in sorted(set(problems)):
-        print(problem.format())
-        if annotate:
-            print(problem.github_annotation())
+    print_problems(sorted(set(problems)), annotate=annotating())
     elapsed = time.perf_counter() - started
     if not args.quiet:
         summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "no problems"
@@ -159,8 +155,7 @@ def print_schema(args: argparse.Namespace) -> int:
     project = _project()
     catalog, problems = load_catalog(project.catalog or catalog_file(project.incidents))
     if problems:
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+        print_problems(problems, sys.stderr)
         return 1
     print(schema.dumps(schema.incident_schema(catalog)), end="")
     return 0
@@ -216,8 +211,7 @@ def new_incident(args: argparse.Namespace) -> int:
     folder = args.dir or project.incidents
     catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
     if catalog_problems:
-        for problem in catalog_problems:
-            print(problem.format(), file=sys.stderr)
+        print_problems(catalog_problems, sys.stderr)
         return 1
     new = NewIncident(services=list(args.service or []), causes=list(args.cause or []), lessons=list(args.lesson or []))
     new.tags = list(args.tag or [])
@@ -411,8 +405,7 @@ def render_folder(args: argparse.Namespace) -> int:
     folder = args.incidents or project.incidents
     kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None)
     if problems:
-        for problem in problems:
-            print(problem.format())
+        print_problems(problems)
         print(f"outagekb render: {len(problems)} problem(s) in the incident files; nothing was written", file=sys.stderr)
         return 1
     renderer = Renderer(

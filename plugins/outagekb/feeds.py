@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from . import paths, prose, schema
+from . import model, paths, prose, schema
 from .figures import Figure, IncidentFigures
 from .model import Catalog, Incident
 
@@ -93,12 +93,12 @@ def export_schema() -> dict[str, Any]:
         "title": text,
         "organization": text,
         "services": texts,
-        "severity": {"enum": ["critical", "major", "minor"]},
+        "severity": {"enum": list(model.SEVERITIES)},
         "started": {**stamp, "type": "string"},
         "detected": stamp,
         "mitigated": stamp,
         "resolved": stamp,
-        "approximate": {"type": "array", "items": {"enum": ["started", "detected", "mitigated", "resolved"]}},
+        "approximate": {"type": "array", "items": {"enum": list(model.TIMESTAMP_FIELDS)}},
         "duration_seconds": seconds,
         "time_to_detect_seconds": {**seconds, "description": "negative when detected before impact began"},
         "time_to_mitigate_seconds": seconds,
@@ -112,7 +112,7 @@ def export_schema() -> dict[str, Any]:
                 "required": ["cause", "roles"],
                 "properties": {
                     "cause": text,
-                    "roles": {"type": "array", "minItems": 1, "items": {"enum": ["trigger", "root", "contributing"]}},
+                    "roles": {"type": "array", "minItems": 1, "items": {"enum": list(model.ROLES)}},
                 },
             },
         },

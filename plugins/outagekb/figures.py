@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
@@ -173,10 +173,15 @@ def _summary(figures: list[Figure], q: float) -> Figure:
     return Figure(value, any(f.approximate for f in figures if f.known)) if value is not None else UNKNOWN
 
 
-def aggregate(incidents: Iterable[Incident]) -> Aggregate:
+def aggregate(incidents: Iterable[Incident], known: Mapping[str, IncidentFigures] | None = None) -> Aggregate:
+    """The group's figures; `known` holds each incident's figures when they are already computed."""
     group = list(incidents)
-    durations = [d for d in (duration(i) for i in group) if d.known]
-    first_updates = [f for f in (time_to_first_update(i) for i in group) if f.known]
+    if known is not None:
+        durations = [d for d in (known[i.id].duration for i in group) if d.known]
+        first_updates = [f for f in (known[i.id].time_to_first_update for i in group) if f.known]
+    else:
+        durations = [d for d in (duration(i) for i in group) if d.known]
+        first_updates = [f for f in (time_to_first_update(i) for i in group) if f.known]
     days = sorted(i.started.date() for i in group)
     return Aggregate(
         count=len(group),

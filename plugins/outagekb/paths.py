@@ -53,6 +53,13 @@ def safe_output_path(path: str) -> bool:
     return all(part not in ("", ".", "..") and _SAFE_PART.match(part) for part in parts)
 
 
+def unsafe_outputs(made: Iterable[str]) -> str | None:
+    """What is wrong with a set of generated paths, or None. Ids are checked on loading; this
+    guards the output folder should a rule ever slip, for the plugin and `render` alike."""
+    unsafe = [path for path in made if not safe_output_path(path)]
+    return f"refusing to write outside the output folder: {', '.join(map(repr, unsafe))}" if unsafe else None
+
+
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 

@@ -26,6 +26,7 @@ from . import paths, prose
 from .graph import Graph
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
+from .problems import annotating
 from .render import Page as GeneratedPage
 from .render import PageCache, Renderer, lift_html_blocks, restore_html_blocks
 
@@ -119,7 +120,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             config.extra_javascript.append(paths.BROWSE_SCRIPT)
         kb, problems = load_knowledge_base(self.incidents_dir, catalog, root, cache=self.command == "serve")
         if problems:
-            annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+            annotate = annotating()
             for problem in problems:
                 log.error(problem.format())
                 if annotate:
@@ -163,9 +164,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             skeletons.append((page.src, skeleton, page.in_nav, digest))
         assets = renderer.assets()
         paths_made = [src for src, _, _, _ in skeletons] + [asset.path for asset in assets]
-        unsafe = [path for path in paths_made if not paths.safe_output_path(path)]
-        if unsafe:  # ids are checked on loading; this guards the site folder should a rule ever slip
-            raise PluginError(f"outagekb: refusing to write outside the site folder: {', '.join(map(repr, unsafe))}")
+        unsafe = paths.unsafe_outputs(paths_made)
+        if unsafe:
+            raise PluginError(f"outagekb: {unsafe}")
         taken = [path for path in paths_made if files.get_file_from_path(path) is not None]
         if taken:
             for src in taken:

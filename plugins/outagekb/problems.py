@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TextIO
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +27,20 @@ class Problem:
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = display_path(self.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::error file={file},line={self.line},col={self.column}::{message}"
+
+
+def annotating() -> bool:
+    """Whether problems should also be printed as GitHub Actions annotations."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def print_problems(problems: Iterable[Problem], stream: TextIO | None = None, *, annotate: bool = False) -> None:
+    """Each problem as `path:line:column: error: message`, and, with `annotate`, as `::error` too."""
+    out = stream or sys.stdout
+    for problem in problems:
+        print(problem.format(), file=out)
+        if annotate:
+            print(problem.github_annotation(), file=out)
 
 
 def display_path(path: str) -> str:

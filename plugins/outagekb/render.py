@@ -263,7 +263,7 @@ class Renderer:
         self.include_drafts = include_drafts
         self.today = today or date.today()
         self.env = _environment()
-        self.published_ids = {i.id for i in kb.published}
+        self._aggregates: dict[tuple[str, str], figures.Aggregate] = {}
 
     # links -------------------------------------------------------------------
 
@@ -277,6 +277,15 @@ class Renderer:
             return (root + (paths.url_for(target, directory_urls) if target.endswith(".md") else target)) or "./"
 
         return link
+
+    def aggregate(self, kind: str, entity_id: str) -> figures.Aggregate:
+        """A cause's (its narrower causes included) or a lesson's figures, computed once per
+        build: its own page and its index both show them."""
+        key = (kind, entity_id)
+        if key not in self._aggregates:
+            group = (self.graph.by_cause_tree if kind == "cause" else self.graph.by_lesson).get(entity_id, [])
+            self._aggregates[key] = figures.aggregate(group, self.graph.figures)
+        return self._aggregates[key]
 
     def browse_link(self, src: str, facet: str, value: object) -> str:
         """A link from `src` to the browse page filtered to one facet value (`?cause=dns`)."""
@@ -378,7 +387,7 @@ class Renderer:
             src,
             cause=cause,
             rows=rows,
-            stats=figures.aggregate(incidents),
+            stats=self.aggregate("cause", cause_id),
             children=self.graph.children[cause_id],
             ancestors=list(reversed(self.graph.ancestors[cause_id])),
             lessons=self.graph.lessons_of_cause.get(cause_id, [])[:5],
@@ -397,7 +406,7 @@ class Renderer:
             src,
             lesson=lesson,
             rows=rows,
-            stats=figures.aggregate(incidents),
+            stats=self.aggregate("lesson", lesson_id),
             actions=self.graph.open_actions.get(lesson_id, []),
             today=self.today,
         )
@@ -425,7 +434,7 @@ class Renderer:
 
         for root in self.catalog.roots():
             walk(root, 0)
-        stats = {cause_id: figures.aggregate(self.graph.by_cause_tree.get(cause_id, [])) for _, cause_id in tree}
+        stats = {cause_id: self.aggregate("cause", cause_id) for _, cause_id in tree}
         text = front_matter("Causes", "What caused the outages, as a tree, with counts and durations.") + self._render(
             "causes_index.md.j2", src, tree=tree, stats=stats
         )
@@ -433,7 +442,7 @@ class Renderer:
 
     def lessons_index(self) -> Page:
         src = paths.LESSONS_INDEX
-        stats = {lesson_id: figures.aggregate(self.graph.by_lesson.get(lesson_id, [])) for lesson_id in self.catalog.lessons}
+        stats = {lesson_id: self.aggregate("lesson", lesson_id) for lesson_id in self.catalog.lessons}
         text = front_matter("Lessons", "What the outages taught, with the runbook checklist for each lesson.") + self._render(
             "lessons_index.md.j2", src, stats=stats
         )
@@ -463,8 +472,10 @@ class Renderer:
             for name, chart in (("years", found.years), ("durations", found.durations), ("first_update", found.first_update))
         }
         text = front_matter("Statistics", "Incidents per year by cause, outage durations by cause, time to first public update.")
-        by_year = [(year, figures.aggregate(group)) for year, group in self.graph.by_year.items()]
-        by_organization = [(name, figures.aggregate(group)) for name, group in self.graph.by_organization.items()]
+        by_year = [(year, figures.aggregate(group, self.graph.figures)) for year, group in self.graph.by_year.items()]
+        by_organization = [
+            (name, figures.aggregate(group, self.graph.figures)) for name, group in self.graph.by_organization.items()
+        ]
         text += self._render("stats.md.j2", src, charts=charts, found=found, by_year=by_year, by_organization=by_organization)
         return Page(src, text, in_nav=True)
 

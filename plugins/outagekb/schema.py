@@ -106,30 +106,19 @@ def _plain(doc: str) -> str:
     return doc.replace("`", "")
 
 
-def incident_schema(catalog: Catalog | None = None, schema_id: str | None = None) -> dict[str, Any]:
+def _document(title: str, description: str, record: spec.Record, catalog: Catalog | None) -> dict[str, Any]:
+    return {"$schema": DRAFT, "title": title, "description": description, **_Generator(catalog).record(record)}
+
+
+def incident_schema(catalog: Catalog | None = None) -> dict[str, Any]:
     """The schema of one incident file; with `catalog`, cause and lesson ids are enums."""
-    schema: dict[str, Any] = {
-        "$schema": DRAFT,
-        "title": "outagekb incident",
-        "description": "One outage, as a YAML file in incidents/ (format version 1).",
-    }
-    if schema_id:
-        schema["$id"] = schema_id
-    schema.update(_Generator(catalog).record(spec.INCIDENT))
-    return schema
+    description = "One outage, as a YAML file in incidents/ (format version 1)."
+    return _document("outagekb incident", description, spec.INCIDENT, catalog)
 
 
-def catalog_schema(schema_id: str | None = None) -> dict[str, Any]:
+def catalog_schema() -> dict[str, Any]:
     """The schema of `incidents/catalog.yaml`."""
-    schema: dict[str, Any] = {
-        "$schema": DRAFT,
-        "title": "outagekb catalog",
-        "description": "The causes and lessons that incidents refer to.",
-    }
-    if schema_id:
-        schema["$id"] = schema_id
-    schema.update(_Generator(None).record(spec.CATALOG))
-    return schema
+    return _document("outagekb catalog", "The causes and lessons that incidents refer to.", spec.CATALOG, None)
 
 
 def dumps(schema: dict[str, Any]) -> str:

@@ -37,9 +37,9 @@ def outputs(renderer: Renderer) -> dict[str, str]:
     """Every generated file by its path in the docs tree: pages (Markdown) and assets."""
     files = {page.src: page.text for page in renderer.pages()}
     files.update({asset.path: asset.text for asset in renderer.assets()})
-    unsafe = [path for path in files if not paths.safe_output_path(path)]
-    if unsafe:  # ids are checked when loading; this guards the folder should a rule ever slip
-        raise ValueError(f"refusing to write outside the folder: {', '.join(map(repr, unsafe))}")
+    unsafe = paths.unsafe_outputs(files)
+    if unsafe:
+        raise ValueError(unsafe)
     return files
 
 
