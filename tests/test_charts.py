@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import MINIMAL_INCIDENT, build, make_project, write
-from outagekb import charts
+from outagekb import charts, figures
 from outagekb.model import Catalog, Cause, CauseRef, Incident, Update
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -514,3 +514,16 @@ def test_palettes_give_different_chart_colours(chromium: Any, stats_site: Path) 
     assert found["light"]["tick"] != found["dark"]["tick"]
     assert found["light"]["bar"] != found["dark"]["bar"]
     assert found["light"]["background"] != found["dark"]["background"]
+
+
+def test_figures_computed_by_the_graph_give_the_same_charts() -> None:
+    corpus = [
+        incident(
+            f"k{n}", at(2020 + n % 3, 1 + n % 12), (CauseRef(("alpha-child", "beta")[n % 2]),), minutes=10 * n, first_update=n
+        )
+        for n in range(1, 9)
+    ]
+    known = {i.id: figures.incident_figures(i, CATALOG) for i in corpus}
+    found = charts.stats(corpus, CATALOG, known)
+    assert found.durations.svg.count("<circle") >= len(corpus)  # something is drawn
+    assert found == charts.stats(corpus, CATALOG)

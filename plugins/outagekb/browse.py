@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,23 +138,50 @@ def _by_text(values: Iterable[str]) -> list[str]:
     return sorted(set(values), key=lambda value: (value.casefold(), value))
 
 
-def build_index(graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS) -> dict[str, Any]:
-    """The browse index of the graph's published incidents, newest first (see the module docstring)."""
+Entry = tuple[str, str, tuple[list[str], ...]]
+"""What the index holds of one incident besides its id and title: its date, the start of
+its summary as text, and its values of each facet."""
+
+Reuse = Callable[[Hashable, tuple[object, ...], Callable[[], Entry]], Entry]
+
+
+def _make(key: Hashable, inputs: tuple[object, ...], make: Callable[[], Entry]) -> Entry:
+    return make()
+
+
+def build_index(
+    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: Reuse = _make
+) -> dict[str, Any]:
+    """The browse index of the graph's published incidents, newest first (see the module docstring).
+
+    `reuse(key, inputs, make)` may hand back an incident's entry from an earlier build made
+    from the same inputs (see `cache.PageCache.piece`); by default every entry is made."""
     catalog = graph.kb.catalog
     incidents: Sequence[Incident] = graph.incidents
     facets = _facets(graph)
     sentinel = "\x00"
     prefix, suffix = paths.relative_url(paths.BROWSE_INDEX, paths.incident_page(sentinel), use_directory_urls).split(sentinel)
 
+    def make_entry(incident: Incident) -> Entry:
+        return (
+            incident.started.strftime("%Y-%m-%d"),
+            summary_text(incident.summary, summary_chars),
+            tuple(list(dict.fromkeys(facet.values_of(incident))) for facet in facets),
+        )
+
+    entries = [
+        reuse(("browse-entry", summary_chars, id(i)), (i, catalog), lambda i=i: make_entry(i))  # type: ignore[misc]
+        for i in incidents
+    ]
     described: list[dict[str, Any]] = []
     columns: dict[str, list[Any]] = {
         "id": [i.id for i in incidents],
         "title": [i.title for i in incidents],
-        "date": [i.started.strftime("%Y-%m-%d") for i in incidents],
-        "text": [summary_text(i.summary, summary_chars) for i in incidents],
+        "date": [date for date, _, _ in entries],
+        "text": [text for _, text, _ in entries],
     }
-    for facet in facets:
-        per_incident = [list(dict.fromkeys(facet.values_of(i))) for i in incidents]
+    for number, facet in enumerate(facets):
+        per_incident = [values[number] for _, _, values in entries]
         seen = {value for values in per_incident for value in values}
         entry: dict[str, Any] = {"name": facet.name, "label": facet.label}
         if facet.single:
@@ -197,8 +224,8 @@ def dumps(index: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_json(graph: Graph, *, use_directory_urls: bool = True) -> str:
-    return dumps(build_index(graph, use_directory_urls=use_directory_urls))
+def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: Reuse = _make) -> str:
+    return dumps(build_index(graph, use_directory_urls=use_directory_urls, reuse=reuse))
 
 
 def link(from_src: str, use_directory_urls: bool, **facets: str | int | Iterable[str | int] | None) -> str:

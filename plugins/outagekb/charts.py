@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import figures
@@ -470,13 +470,16 @@ def _medians(rows: Iterable[Row]) -> str:
 # duration by cause ----------------------------------------------------------------
 
 
-def duration_rows(incidents: Iterable[Incident], catalog: Catalog) -> list[Row]:
+def duration_rows(
+    incidents: Iterable[Incident], catalog: Catalog, known: Mapping[str, figures.IncidentFigures] | None = None
+) -> list[Row]:
     """One row per cause with known durations, in the catalog's tree order; a cause's row
-    holds the incidents of its narrower causes too, as its page does."""
+    holds the incidents of its narrower causes too, as its page does. `known` holds each
+    incident's figures when they are already computed."""
     tree = _Tree(catalog)
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
-        figure = figures.duration(incident)
+        figure = known[incident.id].duration if known is not None else figures.duration(incident)
         if figure.seconds is None:
             continue
         point = Point(
@@ -527,12 +530,12 @@ def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations") -
 # time to first public update per organization --------------------------------------
 
 
-def first_update_rows(incidents: Iterable[Incident]) -> list[Row]:
+def first_update_rows(incidents: Iterable[Incident], known: Mapping[str, figures.IncidentFigures] | None = None) -> list[Row]:
     """One row per organization with at least one known time to first update, fastest
     median first (ties: more incidents first, then by name)."""
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
-        figure = figures.time_to_first_update(incident)
+        figure = known[incident.id].time_to_first_update if known is not None else figures.time_to_first_update(incident)
         if figure.seconds is None:
             continue
         label = f"{incident.title} ({incident.started:%Y-%m-%d}): first update {figures.format_figure(figure)} after start"
@@ -588,12 +591,12 @@ class Stats:
     max_organizations: int = MAX_ORGANIZATIONS
 
 
-def stats(incidents: Sequence[Incident], catalog: Catalog) -> Stats:
-    """The three charts for a list of published incidents."""
-    first_update, left_out = first_update_chart(first_update_rows(incidents))
+def stats(incidents: Sequence[Incident], catalog: Catalog, known: Mapping[str, figures.IncidentFigures] | None = None) -> Stats:
+    """The three charts for a list of published incidents (`known`: their figures, when computed)."""
+    first_update, left_out = first_update_chart(first_update_rows(incidents, known))
     return Stats(
         years=year_chart(count_by_year(incidents, catalog), catalog),
-        durations=duration_chart(duration_rows(incidents, catalog)),
+        durations=duration_chart(duration_rows(incidents, catalog, known)),
         first_update=first_update,
         incidents=len(incidents),
         organizations_left_out=left_out,

@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -71,14 +71,29 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
     }
 
 
-def export_json(incidents: Sequence[Incident], figures: dict[str, IncidentFigures], url: Callable[[str], str]) -> str:
-    """`incidents.json`: `{"version": 1, "incidents": [...]}`, newest first."""
-    document = {
-        "version": 1,
-        "incidents": [export_record(i, figures[i.id], url(i.id)) for i in incidents],
-    }
-    # compact: json's C encoder runs only without indentation, and the file is for programs
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _make(key: Hashable, inputs: tuple[object, ...], make: Callable[[], str]) -> str:
+    return make()
+
+
+def export_json(
+    incidents: Sequence[Incident],
+    figures: dict[str, IncidentFigures],
+    url: Callable[[str], str],
+    reuse: Callable[[Hashable, tuple[object, ...], Callable[[], str]], str] = _make,
+) -> str:
+    """`incidents.json`: `{"version": 1, "incidents": [...]}`, newest first.
+
+    Each record is encoded on its own, so that `reuse(key, inputs, make)` can hand back the
+    text of an unchanged incident from an earlier build (see `cache.PageCache.piece`)."""
+
+    def record(incident: Incident) -> str:
+        # compact: json's C encoder runs only without indentation, and the file is for programs
+        return json.dumps(
+            export_record(incident, figures[incident.id], url(incident.id)), ensure_ascii=False, separators=(",", ":")
+        )
+
+    records = [reuse(("export-record", id(i)), (i, figures[i.id]), lambda i=i: record(i)) for i in incidents]  # type: ignore[misc]
+    return '{"version":1,"incidents":[' + ",".join(records) + "]}\n"
 
 
 def export_schema() -> dict[str, Any]:

@@ -102,10 +102,11 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
     graph.related_inputs = related_inputs(published)
     if same_catalog and previous is not None and previous.related_inputs == graph.related_inputs:
         by_id = graph.by_id
-        graph.suggested = {
-            incident_id: [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
-            for incident_id, suggestions in previous.suggested.items()
-        }
+        for incident_id, suggestions in previous.suggested.items():
+            if all(by_id.get(s.incident.id) is s.incident for s in suggestions):
+                graph.suggested[incident_id] = suggestions  # the same list: pages made from it stay valid
+            else:  # a suggested incident changed what it shows (its title): the same suggestions, new objects
+                graph.suggested[incident_id] = [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
     else:
         graph.suggested = compute_related(published, catalog, ancestors)
     return graph

@@ -13,19 +13,22 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
 from . import browse, feeds, figures, paths, prose, schema
+from .cache import PageCache
 from .charts import stats as chart_stats
 from .graph import Graph, build_graph
-from .model import Action, Catalog, Incident, KnowledgeBase
+from .model import Action, Incident, KnowledgeBase
+
+T = TypeVar("T")
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
@@ -211,26 +214,88 @@ class Snippets:
         url = self.renderer.incident_link(self.src, incident.id)
         return Markup(f'<a href="{_e(url)}">{_e(incident.title)}</a>' if url else _e(incident.title))
 
+    # Rows of the pages that list many incidents: each made from one incident (and the
+    # catalog), so that `mkdocs serve` remakes only the rows of a changed incident.
 
-class PageCache:
-    """Incident pages made in this process, each with what it was made from.
+    def _rows(self, kind: str, items: Iterable[tuple[Incident, Any]], make: Callable[[Incident, Any], str]) -> Markup:
+        renderer, catalog = self.renderer, self.renderer.catalog
+        return Markup(
+            "".join(
+                renderer.piece((kind, self.src, id(extra)), (incident, extra, catalog), lambda i=incident, x=extra: make(i, x))  # type: ignore[misc]
+                + "\n"
+                for incident, extra in items
+            )
+        )
 
-    `mkdocs serve` makes every page again after each change; an incident page whose
-    incident, catalog, options and related incidents are unchanged is taken from here."""
+    def incident_rows(self, incidents: Iterable[Incident]) -> Markup:
+        """The incidents table: date, title, organization, severity, duration, causes."""
+        all_figures = self.renderer.graph.figures
 
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[object, Catalog, Page]] = {}
-        self.hits = 0
+        def row(incident: Incident, fig: figures.IncidentFigures) -> str:
+            causes = "".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes)
+            return (
+                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)}</td>'
+                f"<td>{self.facet('organization', incident.organization)}</td>"
+                f"<td>{self.facet('severity', incident.severity, self.severity(incident.severity))}</td>"
+                f'<td class="okb-nowrap">{_e(figures.format_figure(fig.duration))}</td><td>{causes}</td></tr>'
+            )
 
-    def get(self, src: str, key: object, catalog: Catalog) -> Page | None:
-        entry = self.entries.get(src)
-        if entry is not None and entry[1] is catalog and entry[0] == key:
-            self.hits += 1
-            return entry[2]
-        return None
+        return self._rows("incident-row", ((i, all_figures[i.id]) for i in incidents), row)
 
-    def put(self, src: str, key: object, catalog: Catalog, page: Page) -> None:
-        self.entries[src] = (key, catalog, page)
+    def cause_rows(self, cause_id: str, incidents: Iterable[Incident]) -> Markup:
+        """A cause page's table: the role the cause played, or the narrower cause it came through."""
+        ancestors = self.renderer.graph.ancestors
+
+        def row(incident: Incident, _: object) -> str:
+            ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
+            via = [other for other in incident.causes if cause_id in ancestors.get(other.cause, ())]
+            if ref is not None:
+                role = "".join(f'<span class="okb-role okb-role--{_e(r)}">{_e(r)}</span> ' for r in ref.roles)
+            else:
+                role = "".join(f"via {self.cause_chip(other.cause)} " for other in via)
+            detail = (
+                prose.to_inline_html(ref.detail)
+                if ref is not None and ref.detail
+                else "".join(prose.to_inline_html(other.detail or "") for other in via)
+            )
+            return (
+                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)} '
+                f'<span class="okb-muted">({self.facet("organization", incident.organization)})</span></td>'
+                f"<td>{self.facet('severity', incident.severity, self.severity(incident.severity))}</td>"
+                f"<td>{role}</td><td>{detail}</td></tr>"
+            )
+
+        return self._rows("cause-row", ((i, i) for i in incidents), row)
+
+    def lesson_rows(self, lesson_id: str, incidents: Iterable[Incident]) -> Markup:
+        """A lesson page's table: the incident's causes and what it taught."""
+
+        def row(incident: Incident, _: object) -> str:
+            ref = next(ref for ref in incident.lessons if ref.lesson == lesson_id)
+            causes = "".join(f"{self.cause_chip(cref.cause)} " for cref in incident.causes)
+            return (
+                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)} '
+                f'<span class="okb-muted">({self.facet("organization", incident.organization)})</span></td>'
+                f"<td>{causes}</td><td>{prose.to_inline_html(ref.detail or '')}</td></tr>"
+            )
+
+        return self._rows("lesson-row", ((i, i) for i in incidents), row)
+
+    def open_actions(self, items: Iterable[tuple[Incident, Action]]) -> Markup:
+        """Open follow-up actions as list items, each with its incident, owner, due date, and
+        whether it is overdue on the day of the build."""
+        today = self.renderer.today
+
+        def item(incident: Incident, action: Action) -> str:
+            owner = f", owner: {_e(action.owner)}" if action.owner else ""
+            due = f", due {action.due:%Y-%m-%d}" if action.due else ""
+            overdue = ' <span class="okb-overdue">overdue</span>' if action.due and action.due < today else ""
+            return (
+                f"<li>{prose.to_inline_html(action.action or '')} "
+                f'<span class="okb-muted">from {self.incident_title(incident)}{owner}{due}</span>{overdue}</li>'
+            )
+
+        return self._rows("open-action", items, item)
 
 
 class Renderer:
@@ -264,10 +329,20 @@ class Renderer:
         self.today = today or date.today()
         self.env = _environment()
         self._aggregates: dict[tuple[str, str], figures.Aggregate] = {}
+        self._linkers: dict[str, Callable[[str], str]] = {}
+        if cache is not None:
+            cache.begin((use_directory_urls, include_drafts, link_style, search_exclude, self.site_url, self.today))
 
     # links -------------------------------------------------------------------
 
     def linker(self, src: str) -> Callable[[str], str]:
+        """The function that makes links from the page at `src`, made once per page."""
+        link = self._linkers.get(src)
+        if link is None:
+            link = self._linkers[src] = self._make_linker(src)
+        return link
+
+    def _make_linker(self, src: str) -> Callable[[str], str]:
         if self.link_style == "source":
             return lambda target: paths.relative_source(src, target)
         root, directory_urls = paths.root_prefix(src, self.use_directory_urls), self.use_directory_urls
@@ -277,6 +352,11 @@ class Renderer:
             return (root + (paths.url_for(target, directory_urls) if target.endswith(".md") else target)) or "./"
 
         return link
+
+    def piece(self, key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
+        """A piece of a page made from `inputs` (a row for one incident): with `mkdocs serve`,
+        reused from the last build while the inputs are the same objects."""
+        return make() if self.cache is None else self.cache.piece(key, inputs, make)
 
     def aggregate(self, kind: str, entity_id: str) -> figures.Aggregate:
         """A cause's (its narrower causes included) or a lesson's figures, computed once per
@@ -337,50 +417,37 @@ class Renderer:
 
     def incident_page(self, incident: Incident) -> Page:
         src = paths.incident_page(incident.id)
-        explicit = self.graph.related.get(incident.id, [])
-        related = [(self.graph.by_id[other], self.incident_link(src, other)) for other in explicit if other in self.graph.by_id]
-        suggested = [
-            (suggestion, self.incident_link(src, suggestion.incident.id))
-            for suggestion in self.graph.suggested.get(incident.id, [])
-            if suggestion.incident.id not in explicit and (self.include_drafts or not suggestion.incident.draft)
-        ]
-        key = None
-        if self.cache is not None:
-            key = (
-                incident,
-                (self.use_directory_urls, self.include_drafts, self.link_style, self.search_exclude, self.site_url),
-                tuple((other.id, other.title, other.started, other.organization, other.draft) for other, _ in related),
-                tuple(
-                    (s.incident.id, s.incident.title, s.incident.started, s.incident.organization, s.incident.draft, s.reasons)
-                    for s, _ in suggested
-                ),
+        graph = self.graph
+        explicit = graph.related.get(incident.id, [])
+        suggestions = graph.suggested.get(incident.id)
+
+        def make() -> Page:
+            related = [(graph.by_id[other], self.incident_link(src, other)) for other in explicit if other in graph.by_id]
+            suggested = [
+                (suggestion, self.incident_link(src, suggestion.incident.id))
+                for suggestion in suggestions or ()
+                if suggestion.incident.id not in explicit and (self.include_drafts or not suggestion.incident.draft)
+            ]
+            text = front_matter(incident.title, _first_sentence(incident.summary), tags=list(incident.tags)) + self._render(
+                "incident.md.j2",
+                src,
+                incident=incident,
+                related=related,
+                suggested=suggested,
+                fig=graph.figures[incident.id],
+                approx=incident.approximate,
             )
-            cached = self.cache.get(src, key, self.catalog)
-            if cached is not None:
-                return cached
-        text = front_matter(incident.title, _first_sentence(incident.summary), tags=list(incident.tags)) + self._render(
-            "incident.md.j2",
-            src,
-            incident=incident,
-            related=related,
-            suggested=suggested,
-            fig=self.graph.figures[incident.id],
-            approx=incident.approximate,
-        )
-        page = Page(src, text)
-        if self.cache is not None:
-            self.cache.put(src, key, self.catalog, page)
-        return page
+            return Page(src, text)
+
+        # what the page shows of other incidents comes from these objects; the graph keeps a
+        # suggestion list as the same object while none of its incidents changed
+        inputs = (incident, self.catalog, suggestions, *(graph.by_id.get(other) for other in explicit))
+        return self.piece(("incident-page", incident.id), inputs, make)
 
     def cause_page(self, cause_id: str) -> Page:
         cause = self.catalog.causes[cause_id]
         src = paths.cause_page(cause_id)
-        incidents = self.graph.by_cause_tree.get(cause_id, [])
-        rows = []
-        for incident in incidents[:PAGE_ROWS]:
-            refs = [ref for ref in incident.causes if ref.cause == cause_id]
-            via = [ref for ref in incident.causes if cause_id in self.graph.ancestors.get(ref.cause, ())]
-            rows.append((incident, refs[0] if refs else None, via))
+        rows = self.graph.by_cause_tree.get(cause_id, [])[:PAGE_ROWS]
         meta = {"search": {"boost": ENTITY_BOOST}, "tags": list(cause.aliases)}
         text = front_matter(cause.title, _first_sentence(cause.summary), **meta) + self._render(
             "cause.md.j2",
@@ -398,8 +465,7 @@ class Renderer:
     def lesson_page(self, lesson_id: str) -> Page:
         lesson = self.catalog.lessons[lesson_id]
         src = paths.lesson_page(lesson_id)
-        incidents = self.graph.by_lesson.get(lesson_id, [])
-        rows = [(i, next(ref for ref in i.lessons if ref.lesson == lesson_id)) for i in incidents[:PAGE_ROWS]]
+        rows = self.graph.by_lesson.get(lesson_id, [])[:PAGE_ROWS]
         meta = {"search": {"boost": ENTITY_BOOST}, "tags": list(lesson.aliases)}
         text = front_matter(lesson.title, _first_sentence(lesson.summary), **meta) + self._render(
             "lesson.md.j2",
@@ -466,7 +532,7 @@ class Renderer:
     def stats_page(self) -> Page:
         """Charts drawn at build time as inline SVG, each with its numbers as a table."""
         src = paths.STATS_INDEX
-        found = chart_stats(self.graph.incidents, self.catalog)
+        found = chart_stats(self.graph.incidents, self.catalog, self.graph.figures)
         charts = {
             name: (Markup(chart.svg), Markup(chart.table))
             for name, chart in (("years", found.years), ("durations", found.durations), ("first_update", found.first_update))
@@ -496,10 +562,10 @@ class Renderer:
         return [
             Asset(paths.STYLESHEET, stylesheet()),
             Asset(paths.BROWSE_SCRIPT, template_file("browse.js")),
-            Asset(paths.BROWSE_DATA, browse.index_json(self.graph, use_directory_urls=self.use_directory_urls)),
+            Asset(paths.BROWSE_DATA, browse.index_json(self.graph, use_directory_urls=self.use_directory_urls, reuse=self.piece)),
             Asset(schema.INCIDENT_SCHEMA_PATH, schema.dumps(schema.incident_schema(self.catalog))),
             Asset(schema.CATALOG_SCHEMA_PATH, schema.dumps(schema.catalog_schema())),
-            Asset(feeds.EXPORT_PATH, feeds.export_json(self.graph.incidents, self.graph.figures, self.export_url)),
+            Asset(feeds.EXPORT_PATH, feeds.export_json(self.graph.incidents, self.graph.figures, self.export_url, self.piece)),
             Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema())),
             *self.feeds(),
         ]

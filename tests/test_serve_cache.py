@@ -1,0 +1,102 @@
+"""`mkdocs serve` reuses pages and rows made in earlier rebuilds; after any edit, what it
+makes must be exactly what a fresh build makes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from outagekb.cache import PageCache
+from outagekb.loader import load_knowledge_base
+from outagekb.render import Renderer
+
+TODAY = date(2025, 1, 15)
+GITLAB = "2017-01-31-gitlab-database-deletion.yaml"
+DYN = "2016-10-21-dyn-mirai-ddos.yaml"
+
+
+def outputs(renderer: Renderer) -> dict[str, str]:
+    made = {page.src: page.text for page in renderer.iter_pages()}
+    made.update({asset.path: asset.text for asset in renderer.assets()})
+    return made
+
+
+def rewrite(path: Path, change: Callable[[str], str]) -> None:
+    before = path.read_text(encoding="utf-8")
+    after = change(before)
+    assert after != before, f"the edit did not change {path.name}"
+    stamp = path.stat().st_mtime_ns
+    path.write_text(after, encoding="utf-8")
+    os.utime(path, ns=(stamp + 1_000_000, stamp + 1_000_000))  # a new time even on a coarse clock
+
+
+def sub(pattern: str, replacement: str) -> Callable[[str], str]:
+    return lambda text: re.sub(pattern, replacement, text, count=1, flags=re.M)
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "title": lambda folder: rewrite(folder / GITLAB, sub(r"^title: .*$", "title: A title edited during the preview")),
+    "resolved time": lambda folder: rewrite(folder / GITLAB, sub(r"^(resolved: \S+T)\d\d", r"\g<1>23")),
+    "causes": lambda folder: rewrite(folder / GITLAB, sub(r"^  - cause: [a-z-]+", "  - cause: dns")),
+    "organization": lambda folder: rewrite(folder / DYN, sub(r"^organization: .*$", "organization: Renamed Org")),
+    "open action": lambda folder: rewrite(
+        folder / GITLAB,
+        lambda text: (
+            text + "\nactions:\n  - action: Test the restore path weekly.\n    status: open\n    due: 2024-01-01\n"
+            if "\nactions:" not in text
+            else re.sub(
+                r"^actions:\n", "actions:\n  - action: Test the restore path weekly.\n    status: open\n", text, flags=re.M
+            )
+        ),
+    ),
+    "draft": lambda folder: rewrite(folder / DYN, lambda text: text + "\ndraft: true\n"),
+    "removed": lambda folder: (folder / DYN).unlink(),
+    "added": lambda folder: shutil.copy(folder / DYN, folder / "2016-10-22-dyn-mirai-ddos-again.yaml"),
+    "catalog title": lambda folder: rewrite(
+        folder / "catalog.yaml", sub(r"^(\s+title: ).*$", r"\g<1>A cause renamed in the catalog")
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_serve_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str, use_directory_urls: bool) -> None:
+    folder = tmp_path / "incidents"
+    shutil.copytree(ROOT / "incidents", folder)
+    cache = PageCache()
+    options = dict(use_directory_urls=use_directory_urls, include_drafts=True, today=TODAY)
+
+    kb, problems = load_knowledge_base(str(folder), cache=True)
+    assert not problems
+    first = Renderer(kb, cache=cache, **options)  # type: ignore[arg-type]
+    outputs(first)
+    EDITS[edit](folder)
+    kb, problems = load_knowledge_base(str(folder), cache=True)
+    assert not problems, problems
+    second = Renderer(kb, cache=cache, previous_graph=first.graph, **options)  # type: ignore[arg-type]
+    hits = cache.hits
+    rebuilt = outputs(second)
+    if edit != "catalog title":  # a new catalog: nothing made from the old one is reused
+        assert cache.hits > hits  # the cache was used, not bypassed
+    fresh = outputs(Renderer(kb, **options))  # type: ignore[arg-type]
+    assert rebuilt.keys() == fresh.keys()
+    for path, text in fresh.items():
+        assert rebuilt[path] == text, f"{path} differs from a fresh build after the edit: {edit}"
+
+
+def test_a_changed_option_or_day_drops_what_the_cache_holds(tmp_path: Path) -> None:
+    kb, problems = load_knowledge_base(str(ROOT / "incidents"), cache=True)
+    assert not problems
+    cache = PageCache()
+    outputs(Renderer(kb, cache=cache, include_drafts=True, today=TODAY))
+    for changed in (dict(today=date(2030, 1, 1)), dict(use_directory_urls=False), dict(site_url="https://kb.example/")):
+        options = dict(include_drafts=True, today=TODAY) | changed
+        rebuilt = outputs(Renderer(kb, cache=cache, **options))  # type: ignore[arg-type]
+        assert rebuilt == outputs(Renderer(kb, **options)), changed  # type: ignore[arg-type]
