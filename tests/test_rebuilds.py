@@ -1,0 +1,188 @@
+"""What `mkdocs serve` keeps between rebuilds besides pages: compiled theme templates, and a
+heap settled between builds."""
+
+from __future__ import annotations
+
+import gc
+import time
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from conftest import MINIMAL_INCIDENT, make_project
+from outagekb.rebuilds import HeapSettler, TemplateBytecode
+
+
+def counting_environment(cache: TemplateBytecode, templates: dict[str, str]) -> tuple[jinja2.Environment, list[str]]:
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), bytecode_cache=cache)
+    compiled: list[str] = []
+    original = env.compile
+
+    def compile_and_count(source: str, name: str | None = None, filename: str | None = None, *args: object) -> object:
+        compiled.append(str(name))
+        return original(source, name, filename, *args)  # type: ignore[arg-type]
+
+    env.compile = compile_and_count  # type: ignore[method-assign,assignment]
+    return env, compiled
+
+
+def test_templates_compile_once_per_session_and_again_when_edited() -> None:
+    cache = TemplateBytecode()
+    first, compiled = counting_environment(cache, {"page.html": "Hello {{ name }}"})
+    assert first.get_template("page.html").render(name="A") == "Hello A"
+    assert compiled == ["page.html"]
+    second, compiled = counting_environment(cache, {"page.html": "Hello {{ name }}"})  # as MkDocs does on a rebuild
+    assert second.get_template("page.html").render(name="B") == "Hello B"
+    assert compiled == []  # taken from the cache
+    edited, compiled = counting_environment(cache, {"page.html": "Goodbye {{ name }}"})
+    assert edited.get_template("page.html").render(name="C") == "Goodbye C"
+    assert compiled == ["page.html"]  # the source changed: compiled afresh
+
+
+def wait_until(condition: object, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_the_heap_is_settled_when_idle_and_released_at_the_end() -> None:
+    settler = HeapSettler(delay=0.01)
+    try:
+        settler.after_build()
+        assert wait_until(lambda: settler.settled == 1)
+        assert gc.get_freeze_count() > 0
+        settler.after_build()  # a second build: settled again, the earlier frozen objects included
+        assert wait_until(lambda: settler.settled == 2)
+    finally:
+        settler.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_that_starts_first_cancels_the_settling() -> None:
+    settler = HeapSettler(delay=0.5)
+    settler.after_build()
+    settler.cancel()
+    time.sleep(1.0)
+    assert settler.settled == 0 and gc.get_freeze_count() == 0
+    settler.close()
+
+
+def test_serve_uses_both_and_leaves_the_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    import outagekb.rebuilds
+
+    monkeypatch.setattr(outagekb.rebuilds, "IDLE_SECONDS", 0.01)
+    project = make_project(tmp_path, {"2024-05-01-example.yaml": MINIMAL_INCIDENT})
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugin = config.plugins["outagekb"]
+    try:
+        mkdocs_build(config, dirty=True)
+        assert plugin.template_bytecode.compiled  # the theme's templates went through it
+        assert wait_until(lambda: plugin.settler.settled == 1)
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
+        mkdocs_build(config, dirty=True)
+        assert wait_until(lambda: plugin.settler.settled == 2)
+    finally:
+        config.plugins.on_shutdown()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_plain_build_leaves_the_collector_alone(tmp_path: Path) -> None:
+    from conftest import build
+
+    build(make_project(tmp_path, {"2024-05-01-example.yaml": MINIMAL_INCIDENT}))
+    time.sleep(0.2)
+    assert gc.get_freeze_count() == 0
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def test_mkdocs_serve_shows_an_edited_incident_without_polling_the_folder(tmp_path: Path) -> None:
+    """The real `mkdocs serve --dirty`: an edit to an incident file reaches the served page,
+    and MkDocs no longer polls the incidents folder itself."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path, {"2024-05-01-example.yaml": MINIMAL_INCIDENT})
+    port = free_port()
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    with open(log, "w", encoding="utf-8") as stream:
+        server = subprocess.Popen(
+            command,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            start_new_session=True,
+        )
+    page = f"http://127.0.0.1:{port}/incidents/2024-05-01-example/"
+    try:
+        assert wait_until(lambda: "Example service down" in fetch(page), 120), log.read_text(encoding="utf-8")
+        incident = project / "incidents/2024-05-01-example.yaml"
+        incident.write_text(MINIMAL_INCIDENT.replace("Example service down", "Edited while serving"), encoding="utf-8")
+        assert wait_until(lambda: "Edited while serving" in fetch(page), 120), log.read_text(encoding="utf-8")
+        time.sleep(2)  # room for a second rebuild, which must not come: reading the file is no change
+        assert log.read_text(encoding="utf-8").count("Documentation built in") == 2
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    watching = next(line for line in log.read_text(encoding="utf-8").splitlines() if "Watching paths for changes" in line)
+    assert "outagekb-watch-" in watching and str(project / "incidents") not in watching, watching
+
+
+def test_the_folder_watcher_signals_changes_not_reads(tmp_path: Path) -> None:
+    from outagekb.rebuilds import FolderWatcher
+
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    existing = folder / "2024-05-01-example.yaml"
+    existing.write_text(MINIMAL_INCIDENT, encoding="utf-8")
+    watcher = FolderWatcher(str(folder))
+    if not watcher.start():
+        pytest.skip("this system reports no file changes; MkDocs keeps polling the folder")
+    signal_dir = Path(watcher.signal_dir)
+    signal = signal_dir / "changed"
+    try:
+        existing.read_text(encoding="utf-8")  # the build reads files: no rebuild for that
+        time.sleep(0.5)
+        assert not signal.exists()
+        existing.write_text(MINIMAL_INCIDENT + "\n", encoding="utf-8")
+        assert wait_until(signal.exists)
+        signal.unlink()
+        (folder / "2024-06-01-new.yaml").write_text(MINIMAL_INCIDENT, encoding="utf-8")
+        assert wait_until(signal.exists)
+        signal.unlink()
+        existing.unlink()
+        assert wait_until(signal.exists)
+    finally:
+        watcher.stop()
+    assert not signal_dir.exists()
