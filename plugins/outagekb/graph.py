@@ -109,4 +109,20 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
                 graph.suggested[incident_id] = [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
     else:
         graph.suggested = compute_related(published, catalog, ancestors)
+        if same_catalog and previous is not None:
+            keep_unchanged_lists(graph.suggested, previous.suggested)
     return graph
+
+
+def keep_unchanged_lists(suggested: dict[str, list[Suggestion]], previous: dict[str, list[Suggestion]]) -> None:
+    """Put back the previous build's list wherever the new one shows the same incidents for
+    the same reasons: one changed incident changes few lists, and the pages made from the
+    others are reused (the page cache compares lists by identity)."""
+    for incident_id, suggestions in suggested.items():
+        old = previous.get(incident_id)
+        if (
+            old is not None
+            and len(old) == len(suggestions)
+            and all(a.incident is b.incident and a.reasons == b.reasons for a, b in zip(old, suggestions, strict=True))
+        ):
+            suggested[incident_id] = old
