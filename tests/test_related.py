@@ -106,3 +106,62 @@ def test_incident_page_lists_explicit_then_computed_with_reasons(tmp_path: Path)
     assert section.index("2024-07-01-third") < section.index("2024-06-01-second")  # explicit (the other way) first
     assert "named in the incident file" in section
     assert "shares cause “config-change”" in section
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_updating_after_edits_gives_what_computing_afresh_gives(seed: int) -> None:
+    """`mkdocs serve` rescores only the incidents an edit can affect; the result must be
+    exactly what scoring every incident again gives."""
+    import dataclasses
+    import random
+
+    rng = random.Random(seed)
+    catalog = shipped_catalog()
+    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
+    causes, tags = list(catalog.causes), [f"tag-{n}" for n in range(40)]
+
+    def varied(number: int) -> Incident:
+        return incident(
+            number,
+            causes=tuple(rng.sample(causes, rng.randint(1, 3))),
+            tags=tuple(rng.sample(tags, rng.randint(0, 4))),
+            organization=rng.choice(("One", "Two", "Three")),
+            services=tuple(rng.sample(("API", "Web", "DNS", "Mobile"), rng.randint(1, 2))),
+            upstream=tuple(rng.sample(("AWS", "Azure"), rng.choice((0, 0, 1)))),
+            started=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 365 * 3)),
+            id=f"2020-01-01-incident-{number:04d}",
+        )
+
+    def newest_first(items: list[Incident]) -> list[Incident]:
+        return sorted(items, key=lambda i: (i.started, i.id), reverse=True)
+
+    before = newest_first([varied(n) for n in range(300)])
+    previous = related.compute_related(before, catalog, ancestors)
+    earlier = rng.sample(before, rng.randint(1, 4))
+    replacements = {}
+    for old in earlier:
+        new = varied(0)  # new values for what relatedness reads, the same id
+        change = rng.choice(("causes", "tags", "organization", "started", "services", "upstream"))
+        replacements[old.id] = dataclasses.replace(old, **{change: getattr(new, change)})
+    after = newest_first([replacements.get(i.id, i) for i in before])
+    fresh = related.compute_related(after, catalog, ancestors)
+    updated = related.update_related(after, catalog, ancestors, previous, earlier)
+    assert updated.keys() == fresh.keys()
+    for incident_id, suggestions in fresh.items():
+        got = updated[incident_id]
+        assert [(s.incident.id, s.reasons, s.score) for s in got] == [(s.incident.id, s.reasons, s.score) for s in suggestions]
+        assert all(a.incident is b.incident for a, b in zip(got, suggestions, strict=True)), incident_id
+
+
+def test_an_edit_rescores_only_the_holders_of_the_values_it_touches() -> None:
+    catalog = shipped_catalog()
+    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
+    dns = [incident(n, causes=("dns",), tags=(f"t{n % 5}",), services=(f"s{n}",)) for n in range(1, 41)]
+    power = [incident(n, causes=("power",), tags=(f"u{n % 5}",), services=(f"s{n}",)) for n in range(41, 81)]
+    before = sorted(dns + power, key=lambda i: i.started, reverse=True)
+    previous = related.compute_related(before, catalog, ancestors)
+    edited = dns[0]
+    after = [i if i is not edited else incident(1, causes=("dns",), tags=("t9",), services=("s1",)) for i in before]
+    updated = related.update_related(after, catalog, ancestors, previous, [edited])
+    rescored = {i for i in updated if updated[i] is not previous[i]}
+    assert rescored == {i.id for i in dns}  # the power incidents share no value with it, before or after

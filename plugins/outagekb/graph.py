@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .figures import IncidentFigures, incident_figures
 from .model import Action, Incident, KnowledgeBase
-from .related import Suggestion, compute_related
+from .related import Suggestion, compute_related, update_related
 
 
 def newest_first(incidents: list[Incident]) -> list[Incident]:
@@ -36,10 +36,10 @@ class Graph:
     by_year: dict[int, list[Incident]] = field(default_factory=dict)
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
-    related_inputs: tuple[object, ...] = ()  # what `suggested` was computed from
+    related_inputs: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
 
 
-def related_inputs(incidents: list[Incident]) -> tuple[object, ...]:
+def related_inputs(incidents: list[Incident]) -> tuple[tuple[object, ...], ...]:
     """What computed related incidents depend on, in order: not titles or prose."""
     return tuple((i.id, i.started, i.organization, i.services, i.tags, i.upstream, i.cause_ids, i.draft) for i in incidents)
 
@@ -107,11 +107,37 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
                 graph.suggested[incident_id] = suggestions  # the same list: pages made from it stay valid
             else:  # a suggested incident changed what it shows (its title): the same suggestions, new objects
                 graph.suggested[incident_id] = [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
+    elif same_catalog and previous is not None and (earlier := edited(previous, graph)) is not None:
+        graph.suggested = update_related(published, catalog, ancestors, previous.suggested, earlier)
+        keep_unchanged_lists(graph.suggested, previous.suggested)
     else:
         graph.suggested = compute_related(published, catalog, ancestors)
         if same_catalog and previous is not None:
             keep_unchanged_lists(graph.suggested, previous.suggested)
     return graph
+
+
+EDITED_LIMIT = 100
+"""Beyond this many incidents edited at once (a branch switched, a bulk rename), related
+incidents are computed afresh: cheaper than rescoring nearly everyone piecemeal."""
+
+
+def edited(previous: Graph, graph: Graph) -> list[Incident] | None:
+    """The incidents, as they were, whose related inputs changed since `previous`; None when
+    incidents came or went (every value's rarity changes then) or too many changed."""
+    before = {inputs[0]: inputs for inputs in previous.related_inputs}
+    if len(before) != len(graph.related_inputs):
+        return None
+    earlier: list[Incident] = []
+    for inputs in graph.related_inputs:
+        old = before.get(inputs[0])
+        if old is None:
+            return None
+        if old != inputs:
+            earlier.append(previous.by_id[str(inputs[0])])
+            if len(earlier) > EDITED_LIMIT:
+                return None
+    return earlier
 
 
 def keep_unchanged_lists(suggested: dict[str, list[Suggestion]], previous: dict[str, list[Suggestion]]) -> None:

@@ -58,6 +58,39 @@ def compute_related(
     incidents: Sequence[Incident], catalog: Catalog, ancestors: dict[str, list[str]], *, limit: int = LIMIT
 ) -> dict[str, list[Suggestion]]:
     """For each incident (newest first in `incidents`), up to `limit` others by shared values."""
+    index = _index(incidents, catalog, ancestors)
+    return {incident.id: index.suggest(incident, limit) for incident in incidents}
+
+
+def update_related(
+    incidents: Sequence[Incident],
+    catalog: Catalog,
+    ancestors: dict[str, list[str]],
+    previous: dict[str, list[Suggestion]],
+    earlier: Sequence[Incident],
+    *,
+    limit: int = LIMIT,
+) -> dict[str, list[Suggestion]]:
+    """What `compute_related` returns, computed again only where it can differ.
+
+    `previous` is its result for the same incidents before some of them were edited,
+    `earlier` those incidents as they were (the same ids, the same number of incidents).
+    An incident's suggestions depend only on the incidents that hold one of its values
+    and on how many hold each value; so only the edited incidents and the holders of a
+    value an edited incident has or had are scored again: a change to one incident of
+    10,000 rescores a few hundred or thousand, not all."""
+    index = _index(incidents, catalog, ancestors)
+    touched: set[str] = set()
+    for incident in (*earlier, *(index.by_id[i.id] for i in earlier)):
+        touched.add(incident.id)
+        for key in _features(incident, catalog, ancestors):
+            touched.update(holder.id for holder in index.postings.get(key, ()))
+    return {
+        incident.id: index.suggest(incident, limit) if incident.id in touched else previous[incident.id] for incident in incidents
+    }
+
+
+def _index(incidents: Sequence[Incident], catalog: Catalog, ancestors: dict[str, list[str]]) -> RelatedIndex:
     features = {i.id: _features(i, catalog, ancestors) for i in incidents}
     postings: dict[tuple[str, str], list[Incident]] = defaultdict(list)
     position: dict[tuple[tuple[str, str], str], int] = {}
@@ -67,8 +100,7 @@ def compute_related(
             postings[key].append(incident)
     total = max(len(incidents), 1)
     weight = {key: WEIGHTS[key[0]] * math.log(1 + total / len(members)) for key, members in postings.items()}
-    index = RelatedIndex(features, postings, position, weight, {i.id: i for i in incidents})
-    return {incident.id: index.suggest(incident, limit) for incident in incidents}
+    return RelatedIndex(features, dict(postings), position, weight, {i.id: i for i in incidents})
 
 
 @dataclass
