@@ -2,11 +2,14 @@
 seeing the change in the browser, in a knowledge base of N synthetic incidents.
 
 The script starts `mkdocs serve` (with `--dirty` unless told otherwise) on the project that
-`generate.py` writes, waits for the first build, then edits one incident's title several
-times and, each time, measures from the save to the moment the served page shows the
-new title. It reports every wait and their median.
+`generate.py` writes, waits for the first build, then edits one incident's title (with
+`--edit cause`, its first cause too) several times and, each time, measures from the save
+to the moment the served page shows the new title. MkDocs serves no page while a rebuild
+runs, so that moment is the end of the rebuild, as a browser sees it. It reports every
+wait and their median.
 
     python benchmarks/preview.py --incidents 10000
+    python benchmarks/preview.py --incidents 10000 --edit cause  # a change related incidents read
     python benchmarks/preview.py --incidents 1000 --no-dirty   # full rebuilds, to compare
 """
 
@@ -71,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--edits", type=int, default=5, help="edits to time (default 5)")
     parser.add_argument("--no-dirty", action="store_true", help="plain `mkdocs serve`: every change rebuilds the whole site")
+    parser.add_argument(
+        "--edit",
+        choices=("title", "cause"),
+        default="title",
+        help="what each edit changes: the title (default), or the title and the first cause, "
+        "which makes related incidents be scored again",
+    )
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for a build")
     args = parser.parse_args(argv)
 
@@ -104,6 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for number in range(1, args.edits + 1):
                 marker = f"edited {number} {os.getpid()}"
                 edited = original.replace(title.group(0), f"title: {json.dumps('Preview check, ' + marker)}", 1)
+                if args.edit == "cause":
+                    cause = re.search(r"^  - cause: (\S+)$", original, re.MULTILINE)
+                    assert cause is not None, "every generated incident has a cause"
+                    choices = [c for c in ("dns", "power", "capacity") if c != cause.group(1)]
+                    edited = edited.replace(cause.group(0), f"  - cause: {choices[number % 2]}", 1)
                 time.sleep(1.5)  # let the watcher settle after the previous build
                 saved = time.monotonic()
                 with open(target, "w", encoding="utf-8") as stream:
@@ -122,7 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
-    mode = "mkdocs serve" + ("" if args.no_dirty else " --dirty")
+    mode = (
+        "mkdocs serve"
+        + ("" if args.no_dirty else " --dirty")
+        + f", editing the {'title and a cause' if args.edit == 'cause' else 'title'}"
+    )
     print(f"{mode}, {args.incidents} incidents: median {statistics.median(waits):.2f} s from save to page (n = {len(waits)})")
     return 0
 

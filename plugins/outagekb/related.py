@@ -75,19 +75,31 @@ def update_related(
 
     `previous` is its result for the same incidents before some of them were edited,
     `earlier` those incidents as they were (the same ids, the same number of incidents).
-    An incident's suggestions depend only on the incidents that hold one of its values
-    and on how many hold each value; so only the edited incidents and the holders of a
-    value an edited incident has or had are scored again: a change to one incident of
-    10,000 rescores a few hundred or thousand, not all."""
+    An incident's suggestions depend only on the incidents that hold one of its values,
+    on how many hold each value and on their order in time. So only the edited incidents
+    are scored again, with the holders of a value an edited incident gained or lost (its
+    rarity changed), or of any value it has or had when it moved in time (the order
+    changed). Elsewhere a list that names an edited incident gets its new version."""
     index = _index(incidents, catalog, ancestors)
     touched: set[str] = set()
-    for incident in (*earlier, *(index.by_id[i.id] for i in earlier)):
-        touched.add(incident.id)
-        for key in _features(incident, catalog, ancestors):
+    for old in earlier:
+        new = index.by_id[old.id]
+        before, after = set(_features(old, catalog, ancestors)), set(index.features[new.id])
+        moved = old.started != new.started or old.draft != new.draft
+        touched.add(old.id)
+        for key in before | after if moved else before ^ after:
             touched.update(holder.id for holder in index.postings.get(key, ()))
-    return {
-        incident.id: index.suggest(incident, limit) if incident.id in touched else previous[incident.id] for incident in incidents
-    }
+    edited = {old.id for old in earlier}
+    found: dict[str, list[Suggestion]] = {}
+    for incident in incidents:
+        if incident.id in touched:
+            found[incident.id] = index.suggest(incident, limit)
+            continue
+        kept = previous[incident.id]
+        if any(s.incident.id in edited for s in kept):  # the same scores and reasons, the edited incident's new text
+            kept = [Suggestion(index.by_id[s.incident.id], s.reasons, s.score) for s in kept]
+        found[incident.id] = kept
+    return found
 
 
 def _index(incidents: Sequence[Incident], catalog: Catalog, ancestors: dict[str, list[str]]) -> RelatedIndex:
