@@ -117,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.edit == "cause":
                     cause = re.search(r"^  - cause: (\S+)$", original, re.MULTILINE)
                     assert cause is not None, "every generated incident has a cause"
-                    choices = [c for c in ("dns", "power", "capacity") if c != cause.group(1)]
+                    listed = set(re.findall(r"^  - cause: (\S+)$", original, re.MULTILINE))
+                    choices = [c for c in ("dns", "power", "capacity", "attack", "data-loss") if c not in listed]
                     edited = edited.replace(cause.group(0), f"  - cause: {choices[number % 2]}", 1)
                 time.sleep(1.5)  # let the watcher settle after the previous build
                 saved = time.monotonic()
