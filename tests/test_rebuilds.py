@@ -194,3 +194,54 @@ def test_the_folder_watcher_signals_changes_not_reads(tmp_path: Path) -> None:
     finally:
         watcher.stop()
     assert not signal_dir.exists()
+
+
+def test_compiled_templates_are_dropped_when_the_jinja_settings_change() -> None:
+    cache = TemplateBytecode()
+    first = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{% if x %}\nyes{% endif %}"}))
+    cache.serve(first)
+    assert first.get_template("page.html").render(x=True) == "\nyes"
+    assert cache.compiled
+    trimmed = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{% if x %}\nyes{% endif %}"}), trim_blocks=True)
+    cache.serve(trimmed)  # as after an edit to mkdocs.yml that changes how templates compile
+    assert trimmed.get_template("page.html").render(x=True) == "yes"
+
+
+class RecordingServer:
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+@pytest.mark.parametrize("layout", ["own folder", "inside docs_dir", "with a link"])
+def test_the_incidents_folder_is_left_to_mkdocs_where_events_would_miss_or_double(tmp_path: Path, layout: str) -> None:
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path, {"2024-05-01-example.yaml": MINIMAL_INCIDENT})
+    if layout == "inside docs_dir":
+        (project / "incidents").rename(project / "docs" / "incidents")
+        config_file = project / "mkdocs.yml"
+        config_file.write_text(
+            config_file.read_text(encoding="utf-8").replace("  - outagekb\n", "  - outagekb:\n      incidents: docs/incidents\n"),
+            encoding="utf-8",
+        )
+    if layout == "with a link":
+        (tmp_path / "elsewhere.yaml").write_text(MINIMAL_INCIDENT, encoding="utf-8")
+        (project / "incidents" / "2024-06-01-linked.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugin = config.plugins["outagekb"]
+    try:
+        config = config.plugins.on_config(config)
+        incidents = plugin.incidents_dir
+        assert incidents in config.watch
+        server = RecordingServer()
+        plugin.on_serve(server, config=config, builder=lambda: None)
+        if layout == "own folder" and plugin.watcher is not None:  # None: no change reports on this system
+            assert incidents not in config.watch and server.watched == [plugin.watcher.signal_dir]
+        if layout != "own folder":
+            assert plugin.watcher is None and incidents in config.watch and server.watched == []
+    finally:
+        config.plugins.on_shutdown()

@@ -20,6 +20,7 @@ from outagekb.render import Renderer
 TODAY = date(2025, 1, 15)
 GITLAB = "2017-01-31-gitlab-database-deletion.yaml"
 DYN = "2016-10-21-dyn-mirai-ddos.yaml"
+TELEMETRY = "2024-12-11-openai-telemetry-rollout.yaml"  # named in several incidents' related lists
 
 
 def outputs(renderer: Renderer) -> dict[str, str]:
@@ -57,6 +58,12 @@ EDITS: dict[str, Callable[[Path], None]] = {
         ),
     ),
     "draft": lambda folder: rewrite(folder / DYN, lambda text: text + "\ndraft: true\n"),
+    # two files saved in one rebuild: related incidents rescored for one, the other's title
+    # shown in lists that are not rescored
+    "causes and another title": lambda folder: (
+        EDITS["causes"](folder),
+        rewrite(folder / TELEMETRY, sub(r"^title: .*$", "title: A suggested incident renamed")),
+    ),
     "removed": lambda folder: (folder / DYN).unlink(),
     "added": lambda folder: shutil.copy(folder / DYN, folder / "2016-10-22-dyn-mirai-ddos-again.yaml"),
     "catalog title": lambda folder: rewrite(

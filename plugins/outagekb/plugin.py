@@ -56,6 +56,15 @@ class OutagekbConfig(base.Config):
     thousands of incidents: any of timeline, updates, actions, retrospective, analysis, references."""
 
 
+def links_inside(folder: str) -> bool:
+    """Whether any entry of the folder is a symbolic link."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.is_symlink() for entry in entries)
+    except OSError:
+        return True  # unreadable now: leave the folder to MkDocs' own watching
+
+
 class ServedPage(File):
     """A generated page that `mkdocs serve --dirty` reads from serve_dir.
 
@@ -169,13 +178,18 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.template_bytecode is not None and env.bytecode_cache is None:
-            env.bytecode_cache = self.template_bytecode  # MkDocs makes a new environment for every rebuild
+            self.template_bytecode.serve(env)  # MkDocs makes a new environment for every rebuild
         return env
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         """Watch the incidents folder through the system's change reports, not MkDocs' polling
         (which reads every file's metadata twice a second); see `rebuilds.FolderWatcher`."""
-        if self.incidents_dir in config.watch and self.watcher is None:
+        watchable = (
+            self.incidents_dir in config.watch
+            and not paths.is_inside(self.incidents_dir, config.docs_dir)  # MkDocs polls docs_dir anyway
+            and not links_inside(self.incidents_dir)  # the system reports no edit to a link's target elsewhere
+        )
+        if watchable and self.watcher is None:
             watcher = FolderWatcher(self.incidents_dir)
             if watcher.start():
                 config.watch.remove(self.incidents_dir)  # MkDocs watches what is left after this event

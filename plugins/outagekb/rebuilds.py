@@ -18,7 +18,9 @@ saving a file and seeing the page.
   the same process as the build). `FolderWatcher` has the operating system report changes
   to the incidents folder instead (inotify on Linux, FSEvents on macOS), and touches a
   file in a folder of its own, which MkDocs polls at no cost, to start the rebuild.
-  Where the system cannot report changes, MkDocs keeps polling the folder as before.
+  Where the system cannot report changes, where the folder holds symbolic links (an edit
+  to a link's target elsewhere is not reported), or where the folder is inside `docs_dir`
+  (which MkDocs polls anyway), MkDocs keeps polling the folder as before.
 """
 
 from __future__ import annotations
@@ -50,6 +52,32 @@ class TemplateBytecode(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
+        self.settings: tuple[object, ...] | None = None
+
+    def serve(self, env: jinja2.Environment) -> None:
+        """Give `env` this cache; code compiled under other settings (a changed mkdocs.yml)
+        is dropped, since Jinja keys compiled code by template source alone."""
+        settings = (
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.is_async,
+            tuple(sorted(env.extensions)),
+        )
+        if settings != self.settings:
+            self.compiled.clear()
+            self.settings = settings
+        env.bytecode_cache = self
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.compiled.get(bucket.key)

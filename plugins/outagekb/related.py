@@ -79,7 +79,7 @@ def update_related(
     on how many hold each value and on their order in time. So only the edited incidents
     are scored again, with the holders of a value an edited incident gained or lost (its
     rarity changed), or of any value it has or had when it moved in time (the order
-    changed). Elsewhere a list that names an edited incident gets its new version."""
+    changed). Elsewhere a list that names an incident with a new version gets that version."""
     index = _index(incidents, catalog, ancestors)
     touched: set[str] = set()
     for old in earlier:
@@ -89,15 +89,17 @@ def update_related(
         touched.add(old.id)
         for key in before | after if moved else before ^ after:
             touched.update(holder.id for holder in index.postings.get(key, ()))
-    edited = {old.id for old in earlier}
+    by_id = index.by_id
     found: dict[str, list[Suggestion]] = {}
     for incident in incidents:
         if incident.id in touched:
             found[incident.id] = index.suggest(incident, limit)
             continue
         kept = previous[incident.id]
-        if any(s.incident.id in edited for s in kept):  # the same scores and reasons, the edited incident's new text
-            kept = [Suggestion(index.by_id[s.incident.id], s.reasons, s.score) for s in kept]
+        # the same scores and reasons; an incident named in it may have a new version all the
+        # same (an edited one, or another file saved in the same rebuild whose title changed)
+        if any(by_id[s.incident.id] is not s.incident for s in kept):
+            kept = [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in kept]
         found[incident.id] = kept
     return found
 
