@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import paths
+from .cache import Reuse, make_fresh
 from .graph import Graph
 from .model import SEVERITIES, Catalog, Incident
 
@@ -142,15 +143,9 @@ Entry = tuple[str, str, tuple[list[str], ...]]
 """What the index holds of one incident besides its id and title: its date, the start of
 its summary as text, and its values of each facet."""
 
-Reuse = Callable[[Hashable, tuple[object, ...], Callable[[], Entry]], Entry]
-
-
-def _make(key: Hashable, inputs: tuple[object, ...], make: Callable[[], Entry]) -> Entry:
-    return make()
-
 
 def build_index(
-    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: Reuse = _make
+    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: Reuse[Entry] = make_fresh
 ) -> dict[str, Any]:
     """The browse index of the graph's published incidents, newest first (see the module docstring).
 
@@ -224,7 +219,7 @@ def dumps(index: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: Reuse = _make) -> str:
+def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: Reuse[Entry] = make_fresh) -> str:
     return dumps(build_index(graph, use_directory_urls=use_directory_urls, reuse=reuse))
 
 

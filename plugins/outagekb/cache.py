@@ -19,6 +19,15 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+Reuse = Callable[[Hashable, tuple[object, ...], Callable[[], T]], T]
+"""`reuse(key, inputs, make)`: a piece made earlier from the same inputs, or `make()`
+(`PageCache.piece`, or `make_fresh` where nothing is kept)."""
+
+
+def make_fresh(key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
+    """The `Reuse` of a build that keeps nothing: every piece is made."""
+    return make()
+
 
 class PageCache:
     """Pages, and pieces of the pages that list many incidents (a table row, an open action,

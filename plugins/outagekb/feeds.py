@@ -12,11 +12,12 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from . import model, paths, prose, schema
+from .cache import Reuse, make_fresh
 from .figures import Figure, IncidentFigures
 from .model import Catalog, Incident
 
@@ -71,15 +72,11 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
     }
 
 
-def _make(key: Hashable, inputs: tuple[object, ...], make: Callable[[], str]) -> str:
-    return make()
-
-
 def export_json(
     incidents: Sequence[Incident],
     figures: dict[str, IncidentFigures],
     url: Callable[[str], str],
-    reuse: Callable[[Hashable, tuple[object, ...], Callable[[], str]], str] = _make,
+    reuse: Reuse[str] = make_fresh,
 ) -> str:
     """`incidents.json`: `{"version": 1, "incidents": [...]}`, newest first.
 

@@ -100,20 +100,14 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
     }
     published = graph.incidents + newest_first([i for i in kb.incidents if i.draft])
     graph.related_inputs = related_inputs(published)
-    if same_catalog and previous is not None and previous.related_inputs == graph.related_inputs:
-        by_id = graph.by_id
-        for incident_id, suggestions in previous.suggested.items():
-            if all(by_id.get(s.incident.id) is s.incident for s in suggestions):
-                graph.suggested[incident_id] = suggestions  # the same list: pages made from it stay valid
-            else:  # a suggested incident changed what it shows (its title): the same suggestions, new objects
-                graph.suggested[incident_id] = [Suggestion(by_id[s.incident.id], s.reasons, s.score) for s in suggestions]
-    elif same_catalog and previous is not None and (earlier := edited(previous, graph)) is not None:
+    earlier = edited(previous, graph) if same_catalog and previous is not None else None
+    if earlier is not None and previous is not None:
+        # no edit to what relatedness reads (earlier == []) costs only a pass over the lists
         graph.suggested = update_related(published, catalog, ancestors, previous.suggested, earlier)
-        keep_unchanged_lists(graph.suggested, previous.suggested)
     else:
         graph.suggested = compute_related(published, catalog, ancestors)
-        if same_catalog and previous is not None:
-            keep_unchanged_lists(graph.suggested, previous.suggested)
+    if same_catalog and previous is not None:
+        keep_unchanged_lists(graph.suggested, previous.suggested)
     return graph
 
 
@@ -125,6 +119,8 @@ incidents are computed afresh: cheaper than rescoring nearly everyone piecemeal.
 def edited(previous: Graph, graph: Graph) -> list[Incident] | None:
     """The incidents, as they were, whose related inputs changed since `previous`; None when
     incidents came or went (every value's rarity changes then) or too many changed."""
+    if previous.related_inputs == graph.related_inputs:
+        return []
     before = {inputs[0]: inputs for inputs in previous.related_inputs}
     if len(before) != len(graph.related_inputs):
         return None
@@ -148,6 +144,7 @@ def keep_unchanged_lists(suggested: dict[str, list[Suggestion]], previous: dict[
         old = previous.get(incident_id)
         if (
             old is not None
+            and old is not suggestions
             and len(old) == len(suggestions)
             and all(a.incident is b.incident and a.reasons == b.reasons for a, b in zip(old, suggestions, strict=True))
         ):

@@ -387,7 +387,7 @@ _CATALOGS: dict[str, tuple[tuple[object, ...], tuple[model.Catalog, list[Problem
 
 def load_catalog_cached(path: str) -> tuple[model.Catalog, list[Problem]]:
     """`load_catalog`, giving the same catalog object while the file is unchanged, so that
-    pages made from it can be reused (see render.PageCache)."""
+    pages made from it can be reused (see cache.PageCache)."""
     stamp = _stamp(path)
     cached = _CATALOGS.get(path)
     if cached is not None and cached[0] == stamp:
@@ -478,8 +478,8 @@ def _load_knowledge_base(
     if counts is not None:
         counts["files"] = len(listing.incidents)
     loaded: list[Loaded] = []
+    read = load_incident_cached if cache else load_incident
     for incident_id, path in listing.incidents:
-        read = load_incident_cached if cache else load_incident
         item = read(incident_id, path, listing.analyses.get(incident_id))
         if not models and item.incident is not None:
             item = Loaded(item.path, None, item.id_uses, item.problems)

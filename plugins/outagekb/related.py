@@ -79,20 +79,23 @@ def update_related(
     on how many hold each value and on their order in time. So only the edited incidents
     are scored again, with the holders of a value an edited incident gained or lost (its
     rarity changed), or of any value it has or had when it moved in time (the order
-    changed). Elsewhere a list that names an incident with a new version gets that version."""
-    index = _index(incidents, catalog, ancestors)
+    changed). Elsewhere a list that names an incident with a new version gets that version;
+    with nothing edited, that is all it does."""
+    by_id = {i.id: i for i in incidents}
+    index: RelatedIndex | None = None  # built only when there is something to score
     touched: set[str] = set()
-    for old in earlier:
-        new = index.by_id[old.id]
-        before, after = set(_features(old, catalog, ancestors)), set(index.features[new.id])
-        moved = old.started != new.started or old.draft != new.draft
-        touched.add(old.id)
-        for key in before | after if moved else before ^ after:
-            touched.update(holder.id for holder in index.postings.get(key, ()))
-    by_id = index.by_id
+    if earlier:
+        index = _index(incidents, catalog, ancestors)
+        for old in earlier:
+            new = by_id[old.id]
+            before, after = set(_features(old, catalog, ancestors)), set(index.features[new.id])
+            moved = old.started != new.started or old.draft != new.draft
+            touched.add(old.id)
+            for key in before | after if moved else before ^ after:
+                touched.update(holder.id for holder in index.postings.get(key, ()))
     found: dict[str, list[Suggestion]] = {}
     for incident in incidents:
-        if incident.id in touched:
+        if index is not None and incident.id in touched:
             found[incident.id] = index.suggest(incident, limit)
             continue
         kept = previous[incident.id]

@@ -227,17 +227,28 @@ class Snippets:
             )
         )
 
+    def _date_cell(self, incident: Incident) -> str:
+        return f'<td class="okb-nowrap">{incident.started:%Y-%m-%d}</td>'
+
+    def _titled_cell(self, incident: Incident) -> str:
+        """The incident's title with its organization after it, for tables without an organization column."""
+        return f'<td>{self.incident_title(incident)} <span class="okb-muted">({self.facet("organization", incident.organization)})</span></td>'
+
+    def _severity_cell(self, incident: Incident) -> str:
+        return f"<td>{self.facet('severity', incident.severity, self.severity(incident.severity))}</td>"
+
+    def _cause_chips(self, incident: Incident) -> str:
+        return "".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes)
+
     def incident_rows(self, incidents: Iterable[Incident]) -> Markup:
         """The incidents table: date, title, organization, severity, duration, causes."""
         all_figures = self.renderer.graph.figures
 
         def row(incident: Incident, fig: figures.IncidentFigures) -> str:
-            causes = "".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes)
             return (
-                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)}</td>'
-                f"<td>{self.facet('organization', incident.organization)}</td>"
-                f"<td>{self.facet('severity', incident.severity, self.severity(incident.severity))}</td>"
-                f'<td class="okb-nowrap">{_e(figures.format_figure(fig.duration))}</td><td>{causes}</td></tr>'
+                f"<tr>{self._date_cell(incident)}<td>{self.incident_title(incident)}</td>"
+                f"<td>{self.facet('organization', incident.organization)}</td>{self._severity_cell(incident)}"
+                f'<td class="okb-nowrap">{_e(figures.format_figure(fig.duration))}</td><td>{self._cause_chips(incident)}</td></tr>'
             )
 
         return self._rows("incident-row", ((i, all_figures[i.id]) for i in incidents), row)
@@ -259,9 +270,7 @@ class Snippets:
                 else "".join(prose.to_inline_html(other.detail or "") for other in via)
             )
             return (
-                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)} '
-                f'<span class="okb-muted">({self.facet("organization", incident.organization)})</span></td>'
-                f"<td>{self.facet('severity', incident.severity, self.severity(incident.severity))}</td>"
+                f"<tr>{self._date_cell(incident)}{self._titled_cell(incident)}{self._severity_cell(incident)}"
                 f"<td>{role}</td><td>{detail}</td></tr>"
             )
 
@@ -272,11 +281,9 @@ class Snippets:
 
         def row(incident: Incident, _: object) -> str:
             ref = next(ref for ref in incident.lessons if ref.lesson == lesson_id)
-            causes = "".join(f"{self.cause_chip(cref.cause)} " for cref in incident.causes)
             return (
-                f'<tr><td class="okb-nowrap">{incident.started:%Y-%m-%d}</td><td>{self.incident_title(incident)} '
-                f'<span class="okb-muted">({self.facet("organization", incident.organization)})</span></td>'
-                f"<td>{causes}</td><td>{prose.to_inline_html(ref.detail or '')}</td></tr>"
+                f"<tr>{self._date_cell(incident)}{self._titled_cell(incident)}"
+                f"<td>{self._cause_chips(incident)}</td><td>{prose.to_inline_html(ref.detail or '')}</td></tr>"
             )
 
         return self._rows("lesson-row", ((i, i) for i in incidents), row)
@@ -488,18 +495,7 @@ class Renderer:
 
     def causes_index(self) -> Page:
         src = paths.CAUSES_INDEX
-        tree: list[tuple[int, str]] = []
-        placed: set[str] = set()
-
-        def walk(cause_id: str, depth: int) -> None:
-            tree.append((depth, cause_id))
-            placed.add(cause_id)
-            for child in self.graph.children[cause_id]:
-                if child not in placed:
-                    walk(child, depth + 1)
-
-        for root in self.catalog.roots():
-            walk(root, 0)
+        tree = browse.cause_tree(self.catalog, self.graph)
         stats = {cause_id: self.aggregate("cause", cause_id) for _, cause_id in tree}
         text = front_matter("Causes", "What caused the outages, as a tree, with counts and durations.") + self._render(
             "causes_index.md.j2", src, tree=tree, stats=stats
