@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve site test lint typecheck browser clean
+.PHONY: serve site test quick lint typecheck browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ typecheck: $(TEST_STAMP)
 
 test: $(TEST_STAMP) browser lint typecheck
 	$(BIN)/pytest -q
+
+# the fast tests only: no MkDocs/Material site builds, no Chromium (markers set in tests/conftest.py)
+quick: $(TEST_STAMP)
+	$(BIN)/pytest -q -m "not site and not browser"
 
 clean:
 	rm -rf $(VENV) site build *.egg-info plugins/*.egg-info
