@@ -397,8 +397,8 @@ class Timers:
 # (module, attribute path, label): the plugin's main steps, timed when they exist in this version
 OUTAGEKB_STEPS = (
     ("outagekb.plugin", "load_knowledge_base", "load + check the incident files"),
-    ("outagekb.render", "build_graph", "cross-reference graph"),
-    ("outagekb.render", "Renderer.pages", "render every page (Renderer.pages)"),
+    ("outagekb.plugin", "build_graph", "cross-reference graph"),
+    ("outagekb.files", "add_generated", "render every page and file, lift HTML blocks (files.add_generated)"),
     ("outagekb.render", "Renderer.incident_page", "  incident pages"),
     ("outagekb.render", "Renderer.cause_page", "  cause pages"),
     ("outagekb.render", "Renderer.lesson_page", "  lesson pages"),

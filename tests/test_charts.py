@@ -419,9 +419,9 @@ def contrast(foreground: str, background: str) -> float:
 def test_palette_colours_stand_out_from_both_backgrounds() -> None:
     """Every series colour keeps 3:1 (WCAG, graphical objects) against Material's light
     background (white) and its dark one (slate: hsl(232, 15%, 14%) = #1e2029)."""
-    from outagekb.render import stylesheet
+    from outagekb.templating import Templates
 
-    css = stylesheet()
+    css = Templates().text("outagekb.css")
     light = re.search(r':root, \[data-md-color-scheme="default"\] \{([^}]*)\}', css)
     dark = re.search(r'\[data-md-color-scheme="slate"\] \{([^}]*--okb-chart-0[^}]*)\}', css)
     assert light and dark

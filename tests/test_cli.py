@@ -45,7 +45,9 @@ def test_build_and_validate_print_the_same_messages(
     with pytest.raises(Abort):
         build(project)
     logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
-    assert [line.replace(str(project) + "/", "") for line in logged if ": error: " in line] == printed
+    # the build logs through MkDocs' plugin logger, which names the plugin first
+    assert all(line.startswith("outagekb: ") for line in logged if ": error: " in line)
+    assert [line.removeprefix("outagekb: ").replace(str(project) + "/", "") for line in logged if ": error: " in line] == printed
 
 
 def test_single_file_and_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from conftest import MINIMAL_INCIDENT, ROOT
 from outagekb import spec, yamlread
+from outagekb.graph import build_graph
 from outagekb.loader import load_catalog, load_incident, load_knowledge_base
-from outagekb.render import Renderer
+from outagekb.render import Renderer, RenderOptions
 
 FUZZ = settings(
     max_examples=int(os.environ.get("OUTAGEKB_FUZZ_EXAMPLES", "300")),
@@ -186,7 +187,7 @@ def test_whatever_loads_also_renders(tmp_path: Path, extra: dict[str, object]) -
     (folder / "2024-05-01-example.yaml").write_text(text, encoding="utf-8")
     kb, problems = load_knowledge_base(str(folder))
     for use_directory_urls in (True, False):
-        renderer = Renderer(kb, use_directory_urls=use_directory_urls, include_drafts=True)
+        renderer = Renderer(build_graph(kb), RenderOptions(use_directory_urls=use_directory_urls, include_drafts=True))
         assert renderer.pages() and renderer.assets()
     for problem in problems:
         assert problem.line >= 1 and problem.column >= 1

@@ -84,11 +84,11 @@ def test_serve_uses_both_and_leaves_the_collector_as_it_found_it(tmp_path: Path,
     plugin = config.plugins["outagekb"]
     try:
         mkdocs_build(config, dirty=True)
-        assert plugin.template_bytecode.compiled  # the theme's templates went through it
-        assert wait_until(lambda: plugin.settler.settled == 1)
+        assert plugin.serve.template_bytecode.compiled  # the theme's templates went through it
+        assert wait_until(lambda: plugin.serve.settler.settled == 1)
         config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
         mkdocs_build(config, dirty=True)
-        assert wait_until(lambda: plugin.settler.settled == 2)
+        assert wait_until(lambda: plugin.serve.settler.settled == 2)
     finally:
         config.plugins.on_shutdown()
     assert gc.get_freeze_count() == 0
@@ -239,9 +239,9 @@ def test_the_incidents_folder_is_left_to_mkdocs_where_events_would_miss_or_doubl
         assert incidents in config.watch
         server = RecordingServer()
         plugin.on_serve(server, config=config, builder=lambda: None)
-        if layout == "own folder" and plugin.watcher is not None:  # None: no change reports on this system
-            assert incidents not in config.watch and server.watched == [plugin.watcher.signal_dir]
+        if layout == "own folder" and plugin.serve.watcher is not None:  # None: no change reports on this system
+            assert incidents not in config.watch and server.watched == [plugin.serve.watcher.signal_dir]
         if layout != "own folder":
-            assert plugin.watcher is None and incidents in config.watch and server.watched == []
+            assert plugin.serve.watcher is None and incidents in config.watch and server.watched == []
     finally:
         config.plugins.on_shutdown()

@@ -32,9 +32,8 @@ def incident(number: int, *, causes: tuple[str, ...] = ("capacity",), tags: tupl
 
 def suggest(incidents: list[Incident]) -> dict[str, list[related.Suggestion]]:
     catalog = shipped_catalog()
-    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
     newest_first = sorted(incidents, key=lambda i: i.started, reverse=True)
-    return related.compute_related(newest_first, catalog, ancestors)
+    return related.compute_related(newest_first, catalog)
 
 
 def test_rare_shared_values_outrank_common_ones_and_reasons_are_named() -> None:
@@ -117,7 +116,6 @@ def test_updating_after_edits_gives_what_computing_afresh_gives(seed: int) -> No
 
     rng = random.Random(seed)
     catalog = shipped_catalog()
-    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
     causes, tags = list(catalog.causes), [f"tag-{n}" for n in range(40)]
 
     def varied(number: int) -> Incident:
@@ -136,7 +134,7 @@ def test_updating_after_edits_gives_what_computing_afresh_gives(seed: int) -> No
         return sorted(items, key=lambda i: (i.started, i.id), reverse=True)
 
     before = newest_first([varied(n) for n in range(300)])
-    previous = related.compute_related(before, catalog, ancestors)
+    previous = related.compute_related(before, catalog)
     earlier = rng.sample(before, rng.randint(1, 4))
     replacements = {}
     for old in earlier:
@@ -144,8 +142,8 @@ def test_updating_after_edits_gives_what_computing_afresh_gives(seed: int) -> No
         change = rng.choice(("causes", "tags", "organization", "started", "services", "upstream"))
         replacements[old.id] = dataclasses.replace(old, **{change: getattr(new, change)})
     after = newest_first([replacements.get(i.id, i) for i in before])
-    fresh = related.compute_related(after, catalog, ancestors)
-    updated = related.update_related(after, catalog, ancestors, previous, earlier)
+    fresh = related.compute_related(after, catalog)
+    updated = related.update_related(after, catalog, previous, earlier)
     assert updated.keys() == fresh.keys()
     for incident_id, suggestions in fresh.items():
         got = updated[incident_id]
@@ -155,14 +153,13 @@ def test_updating_after_edits_gives_what_computing_afresh_gives(seed: int) -> No
 
 def test_an_edit_rescores_only_the_holders_of_the_values_it_touches() -> None:
     catalog = shipped_catalog()
-    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
     dns = [incident(n, causes=("dns",), tags=(f"t{n % 5}",), services=(f"s{n}",)) for n in range(1, 41)]
     power = [incident(n, causes=("power",), tags=(f"u{n % 5}",), services=(f"s{n}",)) for n in range(41, 81)]
     before = sorted(dns + power, key=lambda i: i.started, reverse=True)
-    previous = related.compute_related(before, catalog, ancestors)
+    previous = related.compute_related(before, catalog)
     edited = dns[0]
     after = [i if i is not edited else incident(1, causes=("dns",), tags=("t9",), services=("s1",)) for i in before]
-    updated = related.update_related(after, catalog, ancestors, previous, [edited])
+    updated = related.update_related(after, catalog, previous, [edited])
     rescored = {i for i in updated if updated[i] is not previous[i]}
     assert edited.id in rescored
     assert rescored <= {i.id for i in dns}  # the power incidents share no value with it, before or after

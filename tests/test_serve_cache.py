@@ -14,8 +14,10 @@ import pytest
 
 from conftest import ROOT
 from outagekb.cache import PageCache
+from outagekb.graph import Graph, build_graph
 from outagekb.loader import load_knowledge_base
-from outagekb.render import Renderer
+from outagekb.model import KnowledgeBase
+from outagekb.render import Renderer, RenderOptions
 
 TODAY = date(2025, 1, 15)
 GITLAB = "2017-01-31-gitlab-database-deletion.yaml"
@@ -23,10 +25,13 @@ DYN = "2016-10-21-dyn-mirai-ddos.yaml"
 TELEMETRY = "2024-12-11-openai-telemetry-rollout.yaml"  # named in several incidents' related lists
 
 
-def outputs(renderer: Renderer) -> dict[str, str]:
-    made = {page.src: page.text for page in renderer.iter_pages()}
-    made.update({asset.path: asset.text for asset in renderer.assets()})
-    return made
+def renderer(kb: KnowledgeBase, *, cache: PageCache | None = None, previous: Graph | None = None, **options: object) -> Renderer:
+    """A renderer as the plugin makes one: with `cache`, for a rebuild of a serve session."""
+    return Renderer(build_graph(kb, previous), RenderOptions(**options), cache=cache)  # type: ignore[arg-type]
+
+
+def outputs(made: Renderer) -> dict[str, str]:
+    return made.outputs()
 
 
 def rewrite(path: Path, change: Callable[[str], str]) -> None:
@@ -82,17 +87,17 @@ def test_serve_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str, use_direc
 
     kb, problems = load_knowledge_base(str(folder), cache=True)
     assert not problems
-    first = Renderer(kb, cache=cache, **options)  # type: ignore[arg-type]
+    first = renderer(kb, cache=cache, **options)
     outputs(first)
     EDITS[edit](folder)
     kb, problems = load_knowledge_base(str(folder), cache=True)
     assert not problems, problems
-    second = Renderer(kb, cache=cache, previous_graph=first.graph, **options)  # type: ignore[arg-type]
+    second = renderer(kb, cache=cache, previous=first.graph, **options)
     hits = cache.hits
     rebuilt = outputs(second)
     if edit != "catalog title":  # a new catalog: nothing made from the old one is reused
         assert cache.hits > hits  # the cache was used, not bypassed
-    fresh = outputs(Renderer(kb, **options))  # type: ignore[arg-type]
+    fresh = outputs(renderer(kb, **options))
     assert rebuilt.keys() == fresh.keys()
     for path, text in fresh.items():
         assert rebuilt[path] == text, f"{path} differs from a fresh build after the edit: {edit}"
@@ -102,11 +107,11 @@ def test_a_changed_option_or_day_drops_what_the_cache_holds(tmp_path: Path) -> N
     kb, problems = load_knowledge_base(str(ROOT / "incidents"), cache=True)
     assert not problems
     cache = PageCache()
-    outputs(Renderer(kb, cache=cache, include_drafts=True, today=TODAY))
+    outputs(renderer(kb, cache=cache, include_drafts=True, today=TODAY))
     for changed in (dict(today=date(2030, 1, 1)), dict(use_directory_urls=False), dict(site_url="https://kb.example/")):
         options = dict(include_drafts=True, today=TODAY) | changed
-        rebuilt = outputs(Renderer(kb, cache=cache, **options))  # type: ignore[arg-type]
-        assert rebuilt == outputs(Renderer(kb, **options)), changed  # type: ignore[arg-type]
+        rebuilt = outputs(renderer(kb, cache=cache, **options))
+        assert rebuilt == outputs(renderer(kb, **options)), changed
 
 
 def test_an_edit_remakes_only_the_incident_pages_that_show_it(tmp_path: Path) -> None:
@@ -118,16 +123,16 @@ def test_an_edit_remakes_only_the_incident_pages_that_show_it(tmp_path: Path) ->
     shutil.copytree(ROOT / "incidents", folder)
     cache = PageCache()
     kb, _ = load_knowledge_base(str(folder), cache=True)
-    first = Renderer(kb, cache=cache, include_drafts=True, today=TODAY)
+    first = renderer(kb, cache=cache, include_drafts=True, today=TODAY)
     before = {page.src: page for page in first.iter_pages()}
     EDITS["causes"](folder)
     kb, _ = load_knowledge_base(str(folder), cache=True)
-    second = Renderer(kb, cache=cache, previous_graph=first.graph, include_drafts=True, today=TODAY)
+    second = renderer(kb, cache=cache, previous=first.graph, include_drafts=True, today=TODAY)
     after = {page.src: page for page in second.iter_pages()}
 
-    def shown(renderer: Renderer, incident_id: str) -> list[tuple[int, object]]:
+    def shown(made: Renderer, incident_id: str) -> list[tuple[int, object]]:
         """The suggested incidents (as objects: a changed file is a new object) and the reasons."""
-        return [(id(s.incident), s.reasons) for s in renderer.graph.suggested.get(incident_id, [])]
+        return [(id(s.incident), s.reasons) for s in made.graph.suggested.get(incident_id, [])]
 
     remade = []
     for incident in kb.incidents:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import paths
-from .cache import Reuse, make_fresh
+from .cache import ReuseOrMake, make_fresh
 from .graph import Graph
 from .model import SEVERITIES, Catalog, Incident
 
@@ -60,17 +60,10 @@ class Facet:
     values_of: Callable[[Incident], Iterable[str]]
 
 
-def _facets(graph: Graph) -> tuple[Facet, ...]:
-    def causes(incident: Incident) -> list[str]:
-        tree: list[str] = []
-        for cause_id in incident.cause_ids:
-            for value in (cause_id, *graph.ancestors.get(cause_id, ())):
-                if value not in tree:
-                    tree.append(value)
-        return tree
-
+def _facets(catalog: Catalog) -> tuple[Facet, ...]:
+    with_ancestors = catalog.tree.with_ancestors
     return (
-        Facet("cause", "Cause", False, causes),
+        Facet("cause", "Cause", False, lambda i: with_ancestors(i.cause_ids)),
         Facet("lesson", "Lesson", False, lambda i: i.lesson_ids),
         Facet("severity", "Severity", True, lambda i: (i.severity,)),
         Facet("organization", "Organization", True, lambda i: (i.organization,)),
@@ -115,26 +108,6 @@ def summary_text(markdown: str, limit: int = SUMMARY_CHARS) -> str:
     return cut or flat[:limit]
 
 
-def cause_tree(catalog: Catalog, graph: Graph) -> list[tuple[int, str]]:
-    """Every cause of the catalog as (depth, id), each parent followed by its children."""
-    tree: list[tuple[int, str]] = []
-    placed: set[str] = set()
-
-    def walk(cause_id: str, depth: int) -> None:
-        tree.append((depth, cause_id))
-        placed.add(cause_id)
-        for child in graph.children.get(cause_id, ()):
-            if child not in placed:
-                walk(child, depth + 1)
-
-    for root in catalog.roots():
-        walk(root, 0)
-    for cause_id in catalog.causes:  # a cycle the loader reported: still listed, flat
-        if cause_id not in placed:
-            walk(cause_id, 0)
-    return tree
-
-
 def _by_text(values: Iterable[str]) -> list[str]:
     return sorted(set(values), key=lambda value: (value.casefold(), value))
 
@@ -145,15 +118,15 @@ its summary as text, and its values of each facet."""
 
 
 def build_index(
-    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: Reuse[Entry] = make_fresh
+    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: ReuseOrMake[Entry] = make_fresh
 ) -> dict[str, Any]:
     """The browse index of the graph's published incidents, newest first (see the module docstring).
 
     `reuse(key, inputs, make)` may hand back an incident's entry from an earlier build made
-    from the same inputs (see `cache.PageCache.piece`); by default every entry is made."""
-    catalog = graph.kb.catalog
+    from the same inputs (see `cache.PageCache.reuse`); by default every entry is made."""
+    catalog = graph.catalog
     incidents: Sequence[Incident] = graph.incidents
-    facets = _facets(graph)
+    facets = _facets(catalog)
     sentinel = "\x00"
     prefix, suffix = paths.relative_url(paths.BROWSE_INDEX, paths.incident_page(sentinel), use_directory_urls).split(sentinel)
 
@@ -182,17 +155,15 @@ def build_index(
         if facet.single:
             entry["single"] = True
         if facet.name == "cause":
-            tree = cause_tree(catalog, graph)
+            tree = catalog.tree.order
             values = [cause_id for _, cause_id in tree]
-            extra = _by_text(seen - set(values))  # only if the loader let an unknown id through
-            values += extra
-            entry["labels"] = [catalog.causes[v].title if v in catalog.causes else v for v in values]
-            entry["depth"] = [depth for depth, _ in tree] + [0] * len(extra)
+            entry["labels"] = [catalog.causes[v].title for v in values]
+            entry["depth"] = [depth for depth, _ in tree]
         elif facet.name == "lesson":
-            values = list(catalog.lessons) + _by_text(seen - set(catalog.lessons))
-            entry["labels"] = [catalog.lessons[v].title if v in catalog.lessons else v for v in values]
+            values = list(catalog.lessons)
+            entry["labels"] = [catalog.lessons[v].title for v in values]
         elif facet.name == "severity":
-            values = list(SEVERITIES) + _by_text(seen - set(SEVERITIES))
+            values = list(SEVERITIES)
         elif facet.name == "year":
             values = sorted(seen, reverse=True)
         else:
@@ -219,10 +190,5 @@ def dumps(index: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: Reuse[Entry] = make_fresh) -> str:
+def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: ReuseOrMake[Entry] = make_fresh) -> str:
     return dumps(build_index(graph, use_directory_urls=use_directory_urls, reuse=reuse))
-
-
-def link(from_src: str, use_directory_urls: bool, **facets: str | int | Iterable[str | int] | None) -> str:
-    """A link from the page at `from_src` to the browse page filtered by `facets`; see `paths.browse_url`."""
-    return paths.browse_url(from_src, use_directory_urls, **facets)

@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-Reuse = Callable[[Hashable, tuple[object, ...], Callable[[], T]], T]
+ReuseOrMake = Callable[[Hashable, tuple[object, ...], Callable[[], T]], T]
 """`reuse(key, inputs, make)`: a piece made earlier from the same inputs, or `make()`
-(`PageCache.piece`, or `make_fresh` where nothing is kept)."""
+(`PageCache.reuse`, or `make_fresh` where nothing is kept)."""
 
 
 def make_fresh(key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
-    """The `Reuse` of a build that keeps nothing: every piece is made."""
+    """The `ReuseOrMake` of a build that keeps nothing: every piece is made."""
     return make()
 
 
@@ -47,7 +47,7 @@ class PageCache:
         self.pieces = {}
         self.context = context
 
-    def piece(self, key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
+    def reuse(self, key: Hashable, inputs: tuple[object, ...], make: Callable[[], T]) -> T:
         """The piece stored under `key` if it was made from the same `inputs` (by identity),
         else what `make()` returns, stored for the next build."""
         entry = self.pieces.get(key) or self._old_pieces.get(key)

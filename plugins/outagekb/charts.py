@@ -132,40 +132,11 @@ def primary_cause(incident: Incident) -> str:
     return incident.causes[0].cause if incident.causes else ""
 
 
-def _cause_title(catalog: Catalog, cause_id: str) -> str:
-    cause = catalog.causes.get(cause_id)
-    return cause.title if cause else (cause_id or "no cause")
-
-
-class _Tree:
-    """The catalog's cause tree, computed once: root of each cause, tree order, colours."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
-        self.roots = catalog.roots()
-        children: dict[str, list[str]] = defaultdict(list)
-        for cause in catalog.causes.values():
-            if cause.parent and cause.parent in catalog.causes and cause.id not in self.roots:
-                children[cause.parent].append(cause.id)
-        self.order: list[tuple[int, str]] = []
-        placed: set[str] = set()
-        stack = [(0, root) for root in reversed(self.roots)]
-        while stack:
-            depth, cause_id = stack.pop()
-            if cause_id in placed:
-                continue
-            placed.add(cause_id)
-            self.order.append((depth, cause_id))
-            stack += [(depth + 1, child) for child in reversed(children[cause_id])]
-        self.colour = {root: index for index, root in enumerate(self.roots)}
-
-    def root(self, cause_id: str) -> str:
-        chain = self.ancestors.get(cause_id)
-        return chain[-1] if chain else cause_id
-
-    def colour_of(self, cause_id: str) -> int:
-        return self.colour.get(self.root(cause_id), len(self.roots))
+def _colour_of(catalog: Catalog, cause_id: str) -> int:
+    """The colour of a cause's top-level cause: its place among the roots."""
+    tree = catalog.tree
+    root = tree.root_of(cause_id)
+    return tree.roots.index(root) if root in tree.roots else len(tree.roots)
 
 
 # incidents per year, stacked by top-level cause -----------------------------------
@@ -189,12 +160,12 @@ class YearCounts:
 
 
 def count_by_year(incidents: Iterable[Incident], catalog: Catalog) -> YearCounts:
-    tree = _Tree(catalog)
+    tree = catalog.tree
     counts: dict[tuple[int, str], int] = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
     seen: set[str] = set()
     for incident in incidents:
-        root = tree.root(primary_cause(incident))
+        root = tree.root_of(primary_cause(incident))
         year = incident.started.year
         counts[(year, root)] += 1
         totals[year] += 1
@@ -206,7 +177,7 @@ def count_by_year(incidents: Iterable[Incident], catalog: Catalog) -> YearCounts
         years = list(range(first, last + 1)) if last - first < 100 else sorted(totals)
     else:
         years = []
-    colours = {root: tree.colour_of(root) for root in series}
+    colours = {root: _colour_of(catalog, root) for root in series}
     return YearCounts(years, series, dict(counts), dict(totals), colours)
 
 
@@ -226,7 +197,7 @@ def year_chart(data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-char
     title = "Incidents per year, by top-level cause"
     if not data.years:
         return _empty_chart(id_prefix, title, "no published incidents", "years")
-    names = {root: _cause_title(catalog, root) for root in data.series}
+    names = {root: catalog.causes[root].title for root in data.series}
     by_cause = sorted(data.series, key=lambda root: -sum(data.counts.get((y, root), 0) for y in data.years))
     top = ", ".join(f"{names[r]} {sum(data.counts.get((y, r), 0) for y in data.years)}" for r in by_cause[:5])
     per_year = "; ".join(f"{year}: {data.totals[year]}" for year in data.years if data.totals.get(year))
@@ -471,15 +442,15 @@ def _medians(rows: Iterable[Row]) -> str:
 
 
 def duration_rows(
-    incidents: Iterable[Incident], catalog: Catalog, known: Mapping[str, figures.IncidentFigures] | None = None
+    incidents: Iterable[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
 ) -> list[Row]:
     """One row per cause with known durations, in the catalog's tree order; a cause's row
-    holds the incidents of its narrower causes too, as its page does. `known` holds each
-    incident's figures when they are already computed."""
-    tree = _Tree(catalog)
+    holds the incidents of its narrower causes too, as its page does. `figures_by_id` holds
+    each incident's figures when they are already computed."""
+    tree = catalog.tree
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
-        figure = known[incident.id].duration if known is not None else figures.duration(incident)
+        figure = figures_by_id[incident.id].duration if figures_by_id is not None else figures.duration(incident)
         if figure.seconds is None:
             continue
         point = Point(
@@ -488,17 +459,11 @@ def duration_rows(
             f"{incident.title} ({incident.organization}, {incident.started:%Y-%m-%d}): {figures.format_figure(figure)}",
             incident.id,
         )
-        causes: list[str] = []
-        for ref in incident.causes:
-            for cause_id in (ref.cause, *tree.ancestors.get(ref.cause, ())):
-                if cause_id not in causes:
-                    causes.append(cause_id)
-        for cause_id in causes:
+        for cause_id in tree.with_ancestors(incident.cause_ids):
             points[cause_id].append(point)
-    order = list(tree.order) + [(0, cause_id) for cause_id in sorted(points) if cause_id not in catalog.causes]
     return [
-        Row(_cause_title(catalog, cause_id), points[cause_id], depth, tree.colour_of(cause_id))
-        for depth, cause_id in order
+        Row(catalog.causes[cause_id].title, points[cause_id], depth, _colour_of(catalog, cause_id))
+        for depth, cause_id in tree.order
         if points.get(cause_id)
     ]
 
@@ -530,12 +495,17 @@ def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations") -
 # time to first public update per organization --------------------------------------
 
 
-def first_update_rows(incidents: Iterable[Incident], known: Mapping[str, figures.IncidentFigures] | None = None) -> list[Row]:
+def first_update_rows(
+    incidents: Iterable[Incident], figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+) -> list[Row]:
     """One row per organization with at least one known time to first update, fastest
     median first (ties: more incidents first, then by name)."""
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
-        figure = known[incident.id].time_to_first_update if known is not None else figures.time_to_first_update(incident)
+        if figures_by_id is not None:
+            figure = figures_by_id[incident.id].time_to_first_update
+        else:
+            figure = figures.time_to_first_update(incident)
         if figure.seconds is None:
             continue
         label = f"{incident.title} ({incident.started:%Y-%m-%d}): first update {figures.format_figure(figure)} after start"
@@ -591,12 +561,14 @@ class Stats:
     max_organizations: int = MAX_ORGANIZATIONS
 
 
-def stats(incidents: Sequence[Incident], catalog: Catalog, known: Mapping[str, figures.IncidentFigures] | None = None) -> Stats:
-    """The three charts for a list of published incidents (`known`: their figures, when computed)."""
-    first_update, left_out = first_update_chart(first_update_rows(incidents, known))
+def stats(
+    incidents: Sequence[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+) -> Stats:
+    """The three charts for a list of published incidents (`figures_by_id`: their figures, when computed)."""
+    first_update, left_out = first_update_chart(first_update_rows(incidents, figures_by_id))
     return Stats(
         years=year_chart(count_by_year(incidents, catalog), catalog),
-        durations=duration_chart(duration_rows(incidents, catalog, known)),
+        durations=duration_chart(duration_rows(incidents, catalog, figures_by_id)),
         first_update=first_update,
         incidents=len(incidents),
         organizations_left_out=left_out,

@@ -22,7 +22,7 @@ from .model import Catalog
 
 if TYPE_CHECKING:
     from .scaffold import NewIncident
-from .problems import Problem, annotating, print_problems
+from .problems import OutagekbError, Problem, annotating, print_problems
 from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
@@ -45,6 +45,7 @@ class Project:
     catalog: str | None = None
     site_url: str | None = None
     site_dir: str = "site"
+    custom_dir: str | None = None  # the theme's custom_dir, whose outagekb/ folder overrides templates
 
 
 def _project(path: str = "mkdocs.yml") -> Project:
@@ -69,11 +70,14 @@ def _project(path: str = "mkdocs.yml") -> Project:
     options = _outagekb_options(config.get("plugins")) or {}
     catalog = options.get("catalog")
     site_url = config.get("site_url")
+    theme = config.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     return Project(
         incidents=os.path.join(base, str(options.get("incidents", "incidents"))),
         catalog=os.path.join(base, str(catalog)) if catalog else None,
         site_url=site_url if isinstance(site_url, str) and site_url else None,
         site_dir=os.path.join(base, str(config.get("site_dir") or "site")),
+        custom_dir=os.path.join(base, custom_dir) if isinstance(custom_dir, str) and custom_dir else None,
     )
 
 
@@ -259,7 +263,7 @@ def new_incident(args: argparse.Namespace) -> int:
         print(f"outagekb new: {os.path.join(folder, twins[0])} already exists; nothing was written", file=sys.stderr)
         return 1
     schema_url = (
-        project.site_url.rstrip("/") + "/" + schema.INCIDENT_SCHEMA_PATH
+        paths.absolute_url(project.site_url, schema.INCIDENT_SCHEMA_PATH)
         if project.site_url
         else os.path.relpath(os.path.join(project.site_dir, schema.INCIDENT_SCHEMA_PATH), os.path.abspath(folder))
     )
@@ -309,7 +313,7 @@ def _ask_missing(new: NewIncident, catalog: Catalog) -> None:
         new.services = list(answer) if isinstance(answer, list) else []
     if new.severity is None:
         f = _field("severity")
-        new.severity = _ask("Severity (critical, major, minor): ", lambda a: _check(f.kind, a, f))  # type: ignore[assignment]
+        new.severity = _ask(f"Severity ({', '.join(f.choices)}): ", lambda a: _check(f.kind, a, f))  # type: ignore[assignment]
     if new.started is None:
         f = _field("started")
         prompt = "Started (with UTC offset, e.g. 2025-03-04T15:16:00-08:00): "
@@ -398,8 +402,10 @@ files (without --force), 2 usage error.
 def render_folder(args: argparse.Namespace) -> int:
     # the page machinery (Jinja, Markdown, the sanitiser) is imported only by the commands that
     # make pages, so that `validate` starts fast
-    from .render import Renderer
-    from .writer import NotOurs, outputs, write_folder
+    from .graph import build_graph
+    from .render import Renderer, RenderOptions
+    from .templating import Templates, override_dirs
+    from .writer import write_folder
 
     project = _project()
     folder = args.incidents or project.incidents
@@ -408,16 +414,15 @@ def render_folder(args: argparse.Namespace) -> int:
         print_problems(problems)
         print(f"outagekb render: {len(problems)} problem(s) in the incident files; nothing was written", file=sys.stderr)
         return 1
-    renderer = Renderer(
-        kb,
-        use_directory_urls=not args.no_directory_urls,
-        site_url=args.site_url or project.site_url,
-        link_style=args.link_style,
+    options = RenderOptions(
+        use_directory_urls=not args.no_directory_urls, site_url=args.site_url or project.site_url, link_style=args.link_style
     )
+    templates = Templates(override_dirs([project.custom_dir] if project.custom_dir else []))
     try:
-        result = write_folder(args.out_dir, outputs(renderer), force=args.force)
-    except NotOurs as refusal:
-        print(f"outagekb render: {refusal}", file=sys.stderr)
+        result = write_folder(args.out_dir, Renderer(build_graph(kb), options, templates=templates).outputs(), force=args.force)
+    except OutagekbError as refusal:
+        print_problems(refusal.problems)
+        print(f"outagekb render: {refusal.summary}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"outagekb render: cannot write {error.filename or args.out_dir}: {error.strerror or error}", file=sys.stderr)
@@ -499,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--no-directory-urls", action="store_true", help="links for page.html addresses instead of page/")
     out.add_argument(
         "--link-style",
-        choices=("url", "source"),
+        choices=paths.LINK_STYLES,
         default="url",
         help="url (default): links between published addresses, for MkDocs; "
         "source: relative .md paths, for generators that resolve links in HTML against source files (Zensical)",

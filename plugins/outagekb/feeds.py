@@ -12,13 +12,14 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from . import model, paths, prose, schema
-from .cache import Reuse, make_fresh
+from .cache import ReuseOrMake, make_fresh
 from .figures import Figure, IncidentFigures
+from .graph import Graph
 from .model import Catalog, Incident
 
 EXPORT_PATH = "incidents.json"
@@ -36,7 +37,7 @@ def cause_feed_path(cause_id: str) -> str:
     return f"causes/{cause_id}/feed.xml"
 
 
-def _stamp(value: datetime | None) -> str | None:
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -55,10 +56,10 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
         "organization": incident.organization,
         "services": list(incident.services),
         "severity": incident.severity,
-        "started": _stamp(incident.started),
-        "detected": _stamp(incident.detected),
-        "mitigated": _stamp(incident.mitigated),
-        "resolved": _stamp(incident.resolved),
+        "started": _iso(incident.started),
+        "detected": _iso(incident.detected),
+        "mitigated": _iso(incident.mitigated),
+        "resolved": _iso(incident.resolved),
         "approximate": sorted(incident.approximate),
         "duration_seconds": _seconds(figures.duration),
         "time_to_detect_seconds": _seconds(figures.time_to_detect),
@@ -72,24 +73,19 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
     }
 
 
-def export_json(
-    incidents: Sequence[Incident],
-    figures: dict[str, IncidentFigures],
-    url: Callable[[str], str],
-    reuse: Reuse[str] = make_fresh,
-) -> str:
-    """`incidents.json`: `{"version": 1, "incidents": [...]}`, newest first.
+def export_json(graph: Graph, *, use_directory_urls: bool, site_url: str | None, reuse: ReuseOrMake[str] = make_fresh) -> str:
+    """`incidents.json`: `{"version": 1, "incidents": [...]}`, the published incidents newest first.
 
     Each record is encoded on its own, so that `reuse(key, inputs, make)` can hand back the
-    text of an unchanged incident from an earlier build (see `cache.PageCache.piece`)."""
+    text of an unchanged incident from an earlier build (see `cache.PageCache.reuse`)."""
+    figures = graph.figures
 
     def record(incident: Incident) -> str:
+        url = paths.page_address(paths.incident_page(incident.id), use_directory_urls, site_url)
         # compact: json's C encoder runs only without indentation, and the file is for programs
-        return json.dumps(
-            export_record(incident, figures[incident.id], url(incident.id)), ensure_ascii=False, separators=(",", ":")
-        )
+        return json.dumps(export_record(incident, figures[incident.id], url), ensure_ascii=False, separators=(",", ":"))
 
-    records = [reuse(("export-record", id(i)), (i, figures[i.id]), lambda i=i: record(i)) for i in incidents]  # type: ignore[misc]
+    records = [reuse(("export-record", id(i)), (i, figures[i.id]), lambda i=i: record(i)) for i in graph.incidents]  # type: ignore[misc]
     return '{"version":1,"incidents":[' + ",".join(records) + "]}\n"
 
 
@@ -172,11 +168,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 def link_from(feed_path: str, page_src: str, use_directory_urls: bool, site_url: str | None) -> str:
     """A page's address as a feed at `feed_path` should give it: absolute with a site URL,
     else relative to the feed's own location, which feed readers resolve against."""
-    page_url = paths.url_for(page_src, use_directory_urls)
     if site_url:
-        return site_url.rstrip("/") + "/" + page_url
-    relative = posixpath.relpath(page_url or ".", posixpath.dirname(feed_path) or ".")
-    return relative + "/" if page_url.endswith("/") and not relative.endswith("/") else relative
+        return paths.page_address(page_src, use_directory_urls, site_url)
+    return paths.relative_url(feed_path, page_src, use_directory_urls)
 
 
 def atom_feed(
@@ -194,7 +188,7 @@ def atom_feed(
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     entries = list(incidents)[:FEED_ENTRIES]
-    feed_id = (site_url.rstrip("/") + "/" + feed_path) if site_url else f"urn:outagekb:feed:{feed_path}"
+    feed_id = paths.absolute_url(site_url, feed_path) if site_url else f"urn:outagekb:feed:{feed_path}"
     _sub(feed, "title", title)
     _sub(feed, "subtitle", subtitle)
     _sub(feed, "id", feed_id)
@@ -216,10 +210,44 @@ def atom_feed(
         _sub(entry, "updated", updated.isoformat())
         author = _sub(entry, "author")
         _sub(author, "name", incident.organization)
-        for ref in incident.causes:
-            cause = catalog.causes.get(ref.cause)
-            _sub(entry, "category", term=ref.cause, label=cause.title if cause else ref.cause)
-        causes = ", ".join(catalog.causes[r.cause].title if r.cause in catalog.causes else r.cause for r in incident.causes)
+        titles = [catalog.causes[ref.cause].title for ref in incident.causes]
+        for ref, cause_title in zip(incident.causes, titles, strict=True):
+            _sub(entry, "category", term=ref.cause, label=cause_title)
+        causes = ", ".join(titles)
         summary = prose.to_html(incident.summary) + f"<p>{prose.escape(f'Causes: {causes}. Severity: {incident.severity}.')}</p>"
         _sub(entry, "summary", summary, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def site_feeds(graph: Graph, *, use_directory_urls: bool, site_url: str | None) -> list[tuple[str, str]]:
+    """Every feed of the site as (path, text): `feed.xml` of the newest incidents, and one
+    feed per cause (its narrower causes included)."""
+    catalog = graph.catalog
+    common: dict[str, Any] = dict(use_directory_urls=use_directory_urls, site_url=site_url)
+    feeds = [
+        (
+            FEED_PATH,
+            atom_feed(
+                graph.incidents,
+                catalog,
+                feed_path=FEED_PATH,
+                title="Incidents",
+                subtitle="The newest published outages.",
+                home_src=paths.INCIDENTS_INDEX,
+                **common,
+            ),
+        )
+    ]
+    for cause_id, cause in catalog.causes.items():
+        path = cause_feed_path(cause_id)
+        text = atom_feed(
+            graph.by_cause_tree.get(cause_id, []),
+            catalog,
+            feed_path=path,
+            title=f"Incidents caused by {cause.title}",
+            subtitle=f"The newest published outages with the cause {cause.title}.",
+            home_src=paths.cause_page(cause_id),
+            **common,
+        )
+        feeds.append((path, text))
+    return feeds

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .figures import IncidentFigures, incident_figures
-from .model import Action, Incident, KnowledgeBase
+from .model import Action, Catalog, Incident, KnowledgeBase
 from .related import Suggestion, compute_related, update_related
 
 
@@ -25,8 +25,6 @@ class Graph:
     kb: KnowledgeBase
     incidents: list[Incident] = field(default_factory=list)
     by_id: dict[str, Incident] = field(default_factory=dict)
-    ancestors: dict[str, list[str]] = field(default_factory=dict)  # cause -> parent, grandparent, ...
-    children: dict[str, list[str]] = field(default_factory=dict)  # cause -> its direct children
     by_cause_tree: dict[str, list[Incident]] = field(default_factory=dict)  # the cause and its descendants
     by_lesson: dict[str, list[Incident]] = field(default_factory=dict)
     related: dict[str, list[str]] = field(default_factory=dict)  # explicit links, both directions
@@ -36,10 +34,14 @@ class Graph:
     by_year: dict[int, list[Incident]] = field(default_factory=dict)
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
-    related_inputs: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
+    relatedness: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.kb.catalog
 
 
-def related_inputs(incidents: list[Incident]) -> tuple[tuple[object, ...], ...]:
+def relatedness_inputs(incidents: list[Incident]) -> tuple[tuple[object, ...], ...]:
     """What computed related incidents depend on, in order: not titles or prose."""
     return tuple((i.id, i.started, i.organization, i.services, i.tags, i.upstream, i.cause_ids, i.draft) for i in incidents)
 
@@ -59,16 +61,9 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
     actions: dict[str | None, list[tuple[Incident, Action]]] = defaultdict(list)
     by_organization: dict[str, list[Incident]] = defaultdict(list)
     by_year: dict[int, list[Incident]] = defaultdict(list)
-    ancestors = {cause_id: catalog.ancestors(cause_id) for cause_id in catalog.causes}
-    graph.ancestors = ancestors
-    graph.children = {cause_id: catalog.children(cause_id) for cause_id in catalog.causes}
+    with_ancestors = catalog.tree.with_ancestors
     for incident in graph.incidents:
-        tree: list[str] = []
-        for ref in incident.causes:
-            for cause_id in [ref.cause, *ancestors.get(ref.cause, [])]:
-                if cause_id not in tree:
-                    tree.append(cause_id)
-        for cause_id in tree:
+        for cause_id in with_ancestors(incident.cause_ids):
             by_tree[cause_id].append(incident)
             for lesson_id in incident.lesson_ids:
                 lesson_counts[cause_id][lesson_id] += 1
@@ -99,13 +94,13 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
         for i in kb.incidents
     }
     published = graph.incidents + newest_first([i for i in kb.incidents if i.draft])
-    graph.related_inputs = related_inputs(published)
+    graph.relatedness = relatedness_inputs(published)
     earlier = edited(previous, graph) if same_catalog and previous is not None else None
     if earlier is not None and previous is not None:
         # no edit to what relatedness reads (earlier == []) costs only a pass over the lists
-        graph.suggested = update_related(published, catalog, ancestors, previous.suggested, earlier)
+        graph.suggested = update_related(published, catalog, previous.suggested, earlier)
     else:
-        graph.suggested = compute_related(published, catalog, ancestors)
+        graph.suggested = compute_related(published, catalog)
     if same_catalog and previous is not None:
         keep_unchanged_lists(graph.suggested, previous.suggested)
     return graph
@@ -119,13 +114,13 @@ incidents are computed afresh: cheaper than rescoring nearly everyone piecemeal.
 def edited(previous: Graph, graph: Graph) -> list[Incident] | None:
     """The incidents, as they were, whose related inputs changed since `previous`; None when
     incidents came or went (every value's rarity changes then) or too many changed."""
-    if previous.related_inputs == graph.related_inputs:
+    if previous.relatedness == graph.relatedness:
         return []
-    before = {inputs[0]: inputs for inputs in previous.related_inputs}
-    if len(before) != len(graph.related_inputs):
+    before = {inputs[0]: inputs for inputs in previous.relatedness}
+    if len(before) != len(graph.relatedness):
         return None
     earlier: list[Incident] = []
-    for inputs in graph.related_inputs:
+    for inputs in graph.relatedness:
         old = before.get(inputs[0])
         if old is None:
             return None

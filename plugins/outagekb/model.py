@@ -6,6 +6,7 @@ Markdown fields hold the contributor's source text; rendering happens elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -136,6 +137,73 @@ class Lesson:
     practices: tuple[str, ...] = ()
 
 
+class CauseTree:
+    """The catalog's causes as a tree, worked out once per catalog: every page, index, chart
+    and score that needs a cause's broader causes, its narrower ones or the tree's order
+    asks here, so that they cannot disagree.
+
+    A cause whose parent is missing is a root; a cycle (which the loader reports) ends a
+    cause's chain of ancestors and leaves its causes listed flat at the end of `order`."""
+
+    __slots__ = ("ancestors", "children", "roots", "order")
+
+    def __init__(self, causes: Mapping[str, Cause]) -> None:
+        self.roots: list[str] = [c.id for c in causes.values() if not c.parent or c.parent not in causes]
+        self.children: dict[str, list[str]] = {cause_id: [] for cause_id in causes}
+        for cause in causes.values():
+            if cause.parent in self.children:
+                self.children[cause.parent].append(cause.id)
+        self.ancestors: dict[str, list[str]] = {cause_id: _chain(causes, cause_id) for cause_id in causes}
+        """cause -> parent, grandparent, ..."""
+        self.order: list[tuple[int, str]] = []
+        """Every cause as (depth, id), each parent followed by its children, in file order."""
+        placed: set[str] = set()
+        for start in [*self.roots, *causes]:
+            stack = [(0, start)]
+            while stack:
+                depth, cause_id = stack.pop()
+                if cause_id in placed:
+                    continue
+                placed.add(cause_id)
+                self.order.append((depth, cause_id))
+                stack += [(depth + 1, child) for child in reversed(self.children[cause_id])]
+
+    def root_of(self, cause_id: str) -> str:
+        """The top-level cause a cause belongs to (itself when it has no parent)."""
+        chain = self.ancestors.get(cause_id)
+        return chain[-1] if chain else cause_id
+
+    def with_ancestors(self, cause_ids: Iterable[str]) -> list[str]:
+        """Each cause followed by its broader causes, each once: what an incident counts
+        under on a cause's page, in the browse facets and in the charts."""
+        found: dict[str, None] = {}
+        for cause_id in cause_ids:
+            found[cause_id] = None
+            for parent in self.ancestors.get(cause_id, ()):
+                found[parent] = None
+        return list(found)
+
+    def descendants(self, cause_id: str) -> list[str]:
+        found: list[str] = []
+        queue = [cause_id]
+        while queue:
+            for child in self.children.get(queue.pop(), ()):
+                if child not in found and child != cause_id:
+                    found.append(child)
+                    queue.append(child)
+        return found
+
+
+def _chain(causes: Mapping[str, Cause], cause_id: str) -> list[str]:
+    """Parent, grandparent, ... of a cause; stops on a cycle the loader already reported."""
+    chain: list[str] = []
+    current = causes.get(cause_id)
+    while current is not None and current.parent and current.parent not in chain and current.parent != cause_id:
+        chain.append(current.parent)
+        current = causes.get(current.parent)
+    return chain
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     """Causes and lessons in file order; a cause's parent is another cause's id."""
@@ -143,31 +211,22 @@ class Catalog:
     causes: dict[str, Cause] = field(default_factory=dict)
     lessons: dict[str, Lesson] = field(default_factory=dict)
     path: str = ""
+    tree: CauseTree = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tree", CauseTree(self.causes))
 
     def children(self, cause_id: str) -> list[str]:
-        return [c.id for c in self.causes.values() if c.parent == cause_id]
+        return list(self.tree.children.get(cause_id, ()))
 
     def ancestors(self, cause_id: str) -> list[str]:
-        """Parent, grandparent, ... of a cause; stops on a cycle the loader already reported."""
-        chain: list[str] = []
-        current = self.causes.get(cause_id)
-        while current is not None and current.parent and current.parent not in chain and current.parent != cause_id:
-            chain.append(current.parent)
-            current = self.causes.get(current.parent)
-        return chain
+        return list(self.tree.ancestors.get(cause_id, ()))
 
     def descendants(self, cause_id: str) -> list[str]:
-        found: list[str] = []
-        queue = [cause_id]
-        while queue:
-            for child in self.children(queue.pop()):
-                if child not in found and child != cause_id:
-                    found.append(child)
-                    queue.append(child)
-        return found
+        return self.tree.descendants(cause_id)
 
     def roots(self) -> list[str]:
-        return [c.id for c in self.causes.values() if not c.parent or c.parent not in self.causes]
+        return list(self.tree.roots)
 
 
 @dataclass(frozen=True, slots=True)

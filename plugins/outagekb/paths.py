@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from . import spec
+from .problems import OutagekbError
 
 ID_RE = re.compile(spec.ID_PATTERN)
 WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)})
@@ -53,11 +54,13 @@ def safe_output_path(path: str) -> bool:
     return all(part not in ("", ".", "..") and _SAFE_PART.match(part) for part in parts)
 
 
-def unsafe_outputs(made: Iterable[str]) -> str | None:
-    """What is wrong with a set of generated paths, or None. Ids are checked on loading; this
-    guards the output folder should a rule ever slip, for the plugin and `render` alike."""
+def check_outputs(made: Iterable[str]) -> None:
+    """Raise `OutagekbError` when a generated path would leave the output folder. Ids are
+    checked on loading; this guards the folder should a rule ever slip, for the plugin and
+    `render` alike."""
     unsafe = [path for path in made if not safe_output_path(path)]
-    return f"refusing to write outside the output folder: {', '.join(map(repr, unsafe))}" if unsafe else None
+    if unsafe:
+        raise OutagekbError(f"refusing to write outside the output folder: {', '.join(map(repr, unsafe))}")
 
 
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -103,8 +106,9 @@ def root_prefix(from_src: str, use_directory_urls: bool) -> str:
 
 
 def relative_url(from_src: str, to_src: str, use_directory_urls: bool) -> str:
-    """A link from one page to another page, or to a non-Markdown file such as an asset."""
-    from_url = url_for(from_src, use_directory_urls)
+    """A link from a page (or from a file that is not a page, such as a feed) to another page
+    or file, relative to where the first one is published."""
+    from_url = url_for(from_src, use_directory_urls) if from_src.endswith(".md") else from_src
     to_url = url_for(to_src, use_directory_urls) if to_src.endswith(".md") else to_src
     base_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
     rel = posixpath.relpath(to_url or ".", base_dir.rstrip("/") or ".")
@@ -117,6 +121,37 @@ def relative_source(from_src: str, to_src: str) -> str:
     """A link from one source file to another as a relative path (`../causes/dns.md`), for
     generators that resolve links against source files rather than published addresses."""
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+LINK_STYLES = ("url", "source")
+"""`url`: links between published addresses, as MkDocs needs inside HTML blocks; `source`:
+relative `.md` paths, for generators that resolve links in HTML against source files (Zensical)."""
+
+
+def linker(from_src: str, use_directory_urls: bool, style: str = "url") -> Callable[[str], str]:
+    """The function that makes every link of the page at `from_src`: to a page (`x.md`) or
+    to a file (`feed.xml`), given by its path in the docs tree."""
+    if style == "source":
+        return lambda target: relative_source(from_src, target)
+    root = root_prefix(from_src, use_directory_urls)
+
+    def link(target: str) -> str:
+        # by way of the site root: computed once per page, not once per link
+        return (root + (url_for(target, use_directory_urls) if target.endswith(".md") else target)) or "./"
+
+    return link
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """`path` (relative to the site root) under the published address `site_url`."""
+    return site_url.rstrip("/") + "/" + path
+
+
+def page_address(src: str, use_directory_urls: bool, site_url: str | None) -> str:
+    """A page's address for readers outside the site (the export): absolute with a site URL,
+    else relative to the site root."""
+    url = url_for(src, use_directory_urls)
+    return absolute_url(site_url, url) if site_url else url
 
 
 def browse_query(**facets: str | int | Iterable[str | int] | None) -> str:

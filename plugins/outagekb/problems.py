@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -29,18 +29,40 @@ class Problem:
         return f"::error file={file},line={self.line},col={self.column}::{message}"
 
 
+class OutagekbError(Exception):
+    """A build or command that cannot go on: a one-line summary, and the problems behind it
+    (each to be printed at its place). The MkDocs adapter turns it into a `PluginError`, the
+    commands into an exit code."""
+
+    def __init__(self, summary: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.problems = list(problems)
+
+
 def annotating() -> bool:
     """Whether problems should also be printed as GitHub Actions annotations."""
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-def print_problems(problems: Iterable[Problem], stream: TextIO | None = None, *, annotate: bool = False) -> None:
-    """Each problem as `path:line:column: error: message`, and, with `annotate`, as `::error` too."""
+def print_problems(
+    problems: Iterable[Problem],
+    stream: TextIO | None = None,
+    *,
+    annotate: bool = False,
+    write: Callable[[str], object] | None = None,
+) -> None:
+    """Each problem as `path:line:column: error: message` (to `stream`, or through `write`,
+    such as a logger's), and, with `annotate`, as a GitHub `::error` workflow command on
+    standard output, where the runner reads them."""
     out = stream or sys.stdout
     for problem in problems:
-        print(problem.format(), file=out)
+        if write is not None:
+            write(problem.format())
+        else:
+            print(problem.format(), file=out)
         if annotate:
-            print(problem.github_annotation(), file=out)
+            print(problem.github_annotation(), file=out if write is None else sys.stdout)
 
 
 def display_path(path: str) -> str:

@@ -123,6 +123,11 @@ def to_html(text: str) -> str:
     return protect(clean)
 
 
+def forget_conversions() -> None:
+    """Drop the conversions kept for `mkdocs serve`'s rebuilds: a build has no further use for them."""
+    to_html.cache_clear()
+
+
 def to_inline_html(text: str) -> str:
     """HTML for short Markdown (a timeline event, a detail): one paragraph loses its `<p>`."""
     block = to_html(text)

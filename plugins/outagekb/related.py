@@ -36,8 +36,9 @@ class Suggestion:
     score: float
 
 
-def _features(incident: Incident, catalog: Catalog, ancestors: dict[str, list[str]]) -> dict[tuple[str, str], str]:
+def _features(incident: Incident, catalog: Catalog) -> dict[tuple[str, str], str]:
     """The values an incident can share, keyed for matching, with the text shown as reason."""
+    ancestors = catalog.tree.ancestors
     found: dict[tuple[str, str], str] = {}
     for ref in incident.causes:
         found[("cause", ref.cause)] = ref.cause
@@ -54,18 +55,15 @@ def _features(incident: Incident, catalog: Catalog, ancestors: dict[str, list[st
     return found
 
 
-def compute_related(
-    incidents: Sequence[Incident], catalog: Catalog, ancestors: dict[str, list[str]], *, limit: int = LIMIT
-) -> dict[str, list[Suggestion]]:
+def compute_related(incidents: Sequence[Incident], catalog: Catalog, *, limit: int = LIMIT) -> dict[str, list[Suggestion]]:
     """For each incident (newest first in `incidents`), up to `limit` others by shared values."""
-    index = _index(incidents, catalog, ancestors)
+    index = _index(incidents, catalog)
     return {incident.id: index.suggest(incident, limit) for incident in incidents}
 
 
 def update_related(
     incidents: Sequence[Incident],
     catalog: Catalog,
-    ancestors: dict[str, list[str]],
     previous: dict[str, list[Suggestion]],
     earlier: Sequence[Incident],
     *,
@@ -85,10 +83,10 @@ def update_related(
     index: RelatedIndex | None = None  # built only when there is something to score
     touched: set[str] = set()
     if earlier:
-        index = _index(incidents, catalog, ancestors)
+        index = _index(incidents, catalog)
         for old in earlier:
             new = by_id[old.id]
-            before, after = set(_features(old, catalog, ancestors)), set(index.features[new.id])
+            before, after = set(_features(old, catalog)), set(index.features[new.id])
             moved = old.started != new.started or old.draft != new.draft
             touched.add(old.id)
             for key in before | after if moved else before ^ after:
@@ -107,8 +105,8 @@ def update_related(
     return found
 
 
-def _index(incidents: Sequence[Incident], catalog: Catalog, ancestors: dict[str, list[str]]) -> RelatedIndex:
-    features = {i.id: _features(i, catalog, ancestors) for i in incidents}
+def _index(incidents: Sequence[Incident], catalog: Catalog) -> RelatedIndex:
+    features = {i.id: _features(i, catalog) for i in incidents}
     postings: dict[tuple[str, str], list[Incident]] = defaultdict(list)
     position: dict[tuple[tuple[str, str], str], int] = {}
     for incident in incidents:

@@ -78,7 +78,7 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
         lines.append("services: [" + ", ".join(_yaml_string(s) for s in new.services) + "]")
     else:
         lines.append("services:  # required: [Product, API]")
-    scalar("severity", new.severity, "critical | major | minor")
+    scalar("severity", new.severity, _choices("severity"))
     started = new.started.isoformat() if new.started else None
     scalar("started", started, "when impact began, with its UTC offset: 2025-03-04T15:16:00-08:00")
     lines += [
@@ -100,7 +100,7 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
             lines.append("    role: trigger" if index == 0 else "    role: contributing")
             lines.append("    detail:  # how this cause showed up here")
     else:
-        lines += ["  - cause:  # required", "    role: trigger  # trigger | root | contributing", "    detail:"]
+        lines += ["  - cause:  # required", f"    role: trigger  # {_choices('role', spec.CAUSE_ENTRY)}", "    detail:"]
     lesson_ids = list(catalog.lessons)
     if new.lessons:
         lines.append("lessons:")
@@ -112,11 +112,11 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
     lines += [
         "# timeline:",
         "#   - at: 2025-03-04T15:19:00-08:00",
-        "#     kind: detect  # detect | escalate | communicate | mitigate | deploy | rollback | resolve | other",
+        f"#     kind: detect  # {_choices('kind', spec.TIMELINE_ENTRY)}",
         "#     event: Alerts fire for failing requests.",
         "# updates:  # public communication during the outage",
         "#   - at: 2025-03-04T15:40:00-08:00",
-        "#     status: investigating  # investigating | identified | monitoring | resolved | postmortem",
+        f"#     status: investigating  # {_choices('status', spec.UPDATE_ENTRY)}",
         "#     text: We are investigating elevated error rates.",
         "# actions:",
         "#   - action: Add a break-glass path to the cluster API.",
@@ -126,7 +126,7 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
         "# references:",
         "#   - title: Post-mortem",
         "#     url: https://status.example.com/incidents/123",
-        "#     kind: postmortem  # postmortem | status | news | other",
+        f"#     kind: postmortem  # {_choices('kind', spec.REFERENCE_ENTRY)}",
     ]
     if new.tags:
         lines.append("tags: [" + ", ".join(_yaml_string(t) for t in new.tags) + "]")
@@ -134,6 +134,13 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
         lines.append("# tags: [kubernetes, dns]")
     lines += ["# related: [2024-12-11-openai-telemetry-rollout]", "# draft: true  # shown by mkdocs serve only"]
     return "\n".join(lines) + "\n"
+
+
+def _choices(name: str, record: spec.Record = spec.INCIDENT) -> str:
+    """A field's allowed values as a hint, `critical | major | minor`, from the format's table."""
+    found = record.field(name)
+    assert found is not None and found.choices, name
+    return " | ".join(found.choices)
 
 
 def _id_list_comment(ids: list[str]) -> list[str]:

@@ -2,8 +2,8 @@
 Markdown and data, so that any generator (plain MkDocs, Zensical, ...) can publish the
 knowledge base with no outagekb code in its build.
 
-The plugin and this writer share one code path, `Renderer.pages()` and
-`Renderer.assets()`; only the destination differs. A manifest records what was
+The plugin and this writer share one code path, `Renderer.iter_pages()` and
+`Renderer.assets()` (`Renderer.outputs()` here); only the destination differs. A manifest records what was
 written, so that a second run can replace its own files, remove pages whose incident
 is gone, and refuse to touch anything else.
 """
@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 
 from . import paths
-from .render import Renderer
+from .problems import OutagekbError
 
 MANIFEST = ".outagekb-render.json"
 """The list of files the last `render` wrote into the folder, kept in the folder itself."""
@@ -29,18 +29,8 @@ class Written:
     removed: list[str] = field(default_factory=list)
 
 
-class NotOurs(Exception):
+class NotOurs(OutagekbError):
     """The folder holds files `render` did not create; the message names a few."""
-
-
-def outputs(renderer: Renderer) -> dict[str, str]:
-    """Every generated file by its path in the docs tree: pages (Markdown) and assets."""
-    files = {page.src: page.text for page in renderer.pages()}
-    files.update({asset.path: asset.text for asset in renderer.assets()})
-    unsafe = paths.unsafe_outputs(files)
-    if unsafe:
-        raise ValueError(unsafe)
-    return files
 
 
 def _previous(folder: str) -> list[str]:

@@ -1,0 +1,61 @@
+"""The renderer's pages and files as MkDocs `File`s, added to the build's files.
+
+One function, so that `on_files` is one call: each page is lifted (its HTML blocks kept
+aside for `on_page_content`) as it is made, so the whole pages are never all held at
+once; then the paths are checked (inside the site folder, no hand-written file at a
+generated path) before anything is added.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import paths, prose
+from .problems import OutagekbError, Problem
+from .render import Renderer
+from .serve import LiftedPage, ServeSession, lift
+
+
+def drop_incident_sources(files: Files, incidents_dir: str) -> None:
+    """Incident files kept inside docs_dir are sources, not pages or assets."""
+    for file in list(files):
+        if file.abs_src_path and paths.is_inside(file.abs_src_path, incidents_dir):
+            files.remove(file)
+
+
+def add_generated(
+    files: Files, config: MkDocsConfig, renderer: Renderer, marker: str, session: ServeSession | None
+) -> dict[str, list[str]]:
+    """Add every generated page and file to `files`; returns each page's HTML blocks.
+
+    Raises `OutagekbError` when a path would leave the site folder or a hand-written file
+    has a generated page's path (a silent winner would lose someone's work)."""
+    lifted: list[LiftedPage] = [
+        session.lift(page, marker) if session is not None else lift(page, marker) for page in renderer.iter_pages()
+    ]
+    assets = renderer.assets()
+    made = [item.src for item in lifted] + [asset.path for asset in assets]
+    paths.check_outputs(made)
+    taken = [path for path in made if files.get_file_from_path(path) is not None]
+    if taken:
+        problems = [
+            Problem(
+                os.path.join(config.docs_dir, src), 1, 1, "outagekb generates this page; rename or remove the hand-written file"
+            )
+            for src in taken
+        ]
+        raise OutagekbError(f"{len(taken)} hand-written file(s) at generated paths; nothing was built", problems)
+    for item in lifted:
+        inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
+        if session is not None:
+            files.append(session.file(config, item, inclusion))
+        else:
+            files.append(File.generated(config, item.src, content=item.skeleton, inclusion=inclusion))
+    for asset in assets:
+        files.append(File.generated(config, asset.path, content=asset.text))
+    if session is None:
+        prose.forget_conversions()  # kept only for serve's rebuilds
+    return {item.src: item.blocks for item in lifted}

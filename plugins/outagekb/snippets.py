@@ -1,0 +1,91 @@
+"""Small pieces of HTML that pages use many times: links to facets, chips, badges, titles.
+
+They are built in Python for one page at a time, because a Jinja macro call costs more
+than the markup it makes and the incident lists repeat them thousands of times. Every
+value is escaped here. Templates receive a page's `Snippets` as `snippets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from . import paths, prose
+from .model import Action, Incident
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+
+def escape(value: object) -> str:
+    return prose.escape(str(value))
+
+
+class Snippets:
+    """The HTML pieces of the page at `src`, with links computed from it."""
+
+    def __init__(self, renderer: Renderer, src: str) -> None:
+        self.renderer = renderer
+        self.src = src
+        self.catalog = renderer.graph.catalog
+        self.link = renderer.linker(src)
+
+    def browse_url(self, facet: str, value: object) -> str:
+        """The browse page filtered to one facet value (`?cause=dns`)."""
+        return self.renderer.browse_link(self.src, facet, value)
+
+    def severity(self, value: str) -> Markup:
+        return Markup(f'<span class="okb-severity okb-severity--{escape(value)}">{escape(value)}</span>')
+
+    def cause_chip(self, cause_id: str) -> Markup:
+        href = self.link(paths.cause_page(cause_id))
+        return Markup(f'<a class="md-tag okb-cause" href="{escape(href)}">{escape(self.catalog.causes[cause_id].title)}</a>')
+
+    def lesson_chip(self, lesson_id: str) -> Markup:
+        href = self.link(paths.lesson_page(lesson_id))
+        return Markup(f'<a class="md-tag okb-lesson" href="{escape(href)}">{escape(self.catalog.lessons[lesson_id].title)}</a>')
+
+    def cause_chips(self, incident: Incident) -> Markup:
+        """Every cause of the incident as a chip, each followed by a space."""
+        return Markup("".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes))
+
+    def facet(self, name: str, value: object, text: object = None) -> Markup:
+        """A value shown on a page, linked to the browse page filtered to it."""
+        href = self.browse_url(name, value)
+        shown = text if isinstance(text, Markup) else escape(value if text is None else text)
+        return Markup(f'<a class="okb-facet" href="{escape(href)}">{shown}</a>')
+
+    def incident_title(self, incident: Incident) -> Markup:
+        """The incident's title, linked to its page when the page is in this build."""
+        url = self.renderer.incident_link(self.src, incident.id)
+        return Markup(f'<a href="{escape(url)}">{escape(incident.title)}</a>' if url else escape(incident.title))
+
+    def rows(self, kind: str, items: Iterable[tuple[Incident, Any]], make: Callable[[Incident, Any], str]) -> Markup:
+        """One line of HTML per item, each made from one incident (and the catalog), so that
+        `mkdocs serve` remakes only the lines of a changed incident."""
+        reuse, catalog, src = self.renderer.reuse, self.catalog, self.src
+        return Markup(
+            "".join(
+                reuse((kind, src, id(extra)), (incident, extra, catalog), lambda i=incident, x=extra: make(i, x))  # type: ignore[misc]
+                + "\n"
+                for incident, extra in items
+            )
+        )
+
+    def open_actions(self, items: Iterable[tuple[Incident, Action]]) -> Markup:
+        """Open follow-up actions as list items, each with its incident, owner, due date, and
+        whether it is overdue on the day of the build."""
+        today = self.renderer.options.today
+
+        def item(incident: Incident, action: Action) -> str:
+            owner = f", owner: {escape(action.owner)}" if action.owner else ""
+            due = f", due {action.due:%Y-%m-%d}" if action.due else ""
+            overdue = ' <span class="okb-overdue">overdue</span>' if action.due and action.due < today else ""
+            return (
+                f"<li>{prose.to_inline_html(action.action or '')} "
+                f'<span class="okb-muted">from {self.incident_title(incident)}{owner}{due}</span>{overdue}</li>'
+            )
+
+        return self.rows("open-action", items, item)

@@ -1,0 +1,291 @@
+"""The tables that list incidents, causes, lessons and groups, each declared once: its
+columns (heading and cell together), so that a heading and its cells cannot drift apart.
+
+A table is one HTML block: Material's scroll wrapper, the heading row and one line per
+row. Rows of the tables that list incidents are made through `Snippets.rows`, so that
+`mkdocs serve` remakes only the rows of a changed incident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from markupsafe import Markup
+
+from . import figures, paths, prose
+from .figures import Aggregate, IncidentFigures
+from .model import Cause, CauseRef, Incident, Lesson
+from .snippets import Snippets, escape
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    heading: str
+    cell: Callable[[Snippets, Row], str]
+    """The whole `<td>` of one row."""
+
+
+@dataclass(frozen=True)
+class Table(Generic[Row]):
+    css_class: str
+    columns: Sequence[Column[Row]]
+    head_searched: bool = True
+    """False: the heading row is left out of the search index (it repeats on every page)."""
+    row_class: Callable[[Row], str] | None = None
+
+    def row(self, snippets: Snippets, item: Row) -> str:
+        opening = f'<tr class="{self.row_class(item)}">' if self.row_class else "<tr>"
+        return opening + "".join(column.cell(snippets, item) for column in self.columns) + "</tr>"
+
+    def html(self, body: str) -> Markup:
+        """The table around `body`, its rows (one per line)."""
+        head = "".join(f"<th>{escape(column.heading)}</th>" for column in self.columns)
+        excluded = "" if self.head_searched else " data-search-exclude"
+        return Markup(
+            '<div class="okb-table md-typeset__scrollwrap"><div class="md-typeset__table">\n'
+            f'<table class="{self.css_class}">\n<thead{excluded}><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n</div></div>'
+        )
+
+    def rows(self, snippets: Snippets, items: Iterable[Row]) -> Markup:
+        """The whole table, every row made afresh (tables of causes, lessons or groups)."""
+        return self.html("".join(self.row(snippets, item) + "\n" for item in items))
+
+
+def td(content: object, nowrap: bool = False) -> str:
+    return f'<td class="okb-nowrap">{content}</td>' if nowrap else f"<td>{content}</td>"
+
+
+def _duration(figure: figures.Figure) -> str:
+    return escape(figures.format_figure(figure))
+
+
+def _samples(count: int) -> str:
+    return f' <span class="okb-muted">(n = {count})</span>' if count else ""
+
+
+# tables of incidents ------------------------------------------------------------------
+
+IncidentRow = tuple[Incident, IncidentFigures]
+CauseRow = tuple[Incident, str]  # the incident and the cause whose page lists it
+LessonRow = tuple[Incident, str]
+
+
+def _date(snippets: Snippets, item: tuple[Incident, object]) -> str:
+    return f'<td class="okb-nowrap">{item[0].started:%Y-%m-%d}</td>'
+
+
+def _title(snippets: Snippets, item: tuple[Incident, object]) -> str:
+    return td(snippets.incident_title(item[0]))
+
+
+def _titled(snippets: Snippets, item: tuple[Incident, object]) -> str:
+    """The title with the organization after it, for tables without an organization column."""
+    incident = item[0]
+    return td(
+        f'{snippets.incident_title(incident)} <span class="okb-muted">({snippets.facet("organization", incident.organization)})</span>'
+    )
+
+
+def _severity(snippets: Snippets, item: tuple[Incident, object]) -> str:
+    severity = item[0].severity
+    return td(snippets.facet("severity", severity, snippets.severity(severity)))
+
+
+def _causes(snippets: Snippets, item: tuple[Incident, object]) -> str:
+    return td(snippets.cause_chips(item[0]))
+
+
+INCIDENTS: Table[IncidentRow] = Table(
+    "okb-incidents",
+    (
+        Column("Date", _date),
+        Column("Incident", _title),
+        Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
+        Column("Severity", _severity),
+        Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
+        Column("Causes", _causes),
+    ),
+    head_searched=False,
+)
+
+
+def _role(snippets: Snippets, item: CauseRow) -> str:
+    """The role the cause played, or the narrower causes it came through."""
+    incident, cause_id = item
+    ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
+    if ref is not None:
+        return td("".join(f'<span class="okb-role okb-role--{escape(r)}">{escape(r)}</span> ' for r in ref.roles))
+    return td("".join(f"via {snippets.cause_chip(other.cause)} " for other in _via(snippets, item)))
+
+
+def _via(snippets: Snippets, item: CauseRow) -> list[CauseRef]:
+    """The incident's narrower causes through which it counts under the page's cause."""
+    incident, cause_id = item
+    ancestors = snippets.catalog.tree.ancestors
+    return [other for other in incident.causes if cause_id in ancestors.get(other.cause, ())]
+
+
+def _cause_detail(snippets: Snippets, item: CauseRow) -> str:
+    incident, cause_id = item
+    ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
+    if ref is not None and ref.detail:
+        return td(prose.to_inline_html(ref.detail))
+    return td("".join(prose.to_inline_html(other.detail) for other in _via(snippets, item)))
+
+
+CAUSE_INCIDENTS: Table[CauseRow] = Table(
+    "okb-cause-incidents",
+    (
+        Column("Date", _date),
+        Column("Incident", _titled),
+        Column("Severity", _severity),
+        Column("Role", _role),
+        Column("How it showed up", _cause_detail),
+    ),
+)
+
+
+def _lesson_detail(snippets: Snippets, item: LessonRow) -> str:
+    incident, lesson_id = item
+    ref = next(ref for ref in incident.lessons if ref.lesson == lesson_id)
+    return td(prose.to_inline_html(ref.detail or ""))
+
+
+LESSON_INCIDENTS: Table[LessonRow] = Table(
+    "okb-lesson-incidents",
+    (
+        Column("Date", _date),
+        Column("Incident", _titled),
+        Column("Causes", _causes),
+        Column("What it taught", _lesson_detail),
+    ),
+)
+
+
+def incidents_table(snippets: Snippets, incidents: Iterable[Incident], figures_by_id: Mapping[str, IncidentFigures]) -> Markup:
+    """The incidents index: date, title, organization, severity, duration, causes."""
+    body = snippets.rows(
+        "incident-row", ((i, figures_by_id[i.id]) for i in incidents), lambda i, f: INCIDENTS.row(snippets, (i, f))
+    )
+    return INCIDENTS.html(body)
+
+
+def cause_incidents_table(snippets: Snippets, cause_id: str, incidents: Iterable[Incident]) -> Markup:
+    """A cause page's incidents, with the role the cause played or the narrower cause it came through."""
+    body = snippets.rows("cause-row", ((i, i) for i in incidents), lambda i, _: CAUSE_INCIDENTS.row(snippets, (i, cause_id)))
+    return CAUSE_INCIDENTS.html(body)
+
+
+def lesson_incidents_table(snippets: Snippets, lesson_id: str, incidents: Iterable[Incident]) -> Markup:
+    """A lesson page's incidents, with their causes and what each taught."""
+    body = snippets.rows("lesson-row", ((i, i) for i in incidents), lambda i, _: LESSON_INCIDENTS.row(snippets, (i, lesson_id)))
+    return LESSON_INCIDENTS.html(body)
+
+
+# tables of groups: causes, lessons, years, organizations --------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a table of groups: what the group is, and its figures."""
+
+    value: str | int  # the facet value the count links to (a cause or lesson id, a year, a name)
+    stats: Aggregate
+    depth: int = 0  # causes: how deep in the tree
+    entity: Cause | Lesson | None = None
+
+
+def _figure_columns() -> list[Column[Group]]:
+    """The figures every table of groups ends with."""
+    return [
+        Column("Median duration", lambda s, g: td(_duration(g.stats.duration_median) + _samples(g.stats.duration_samples), True)),
+        Column("90th percentile", lambda s, g: td(_duration(g.stats.duration_p90), True)),
+        Column(
+            "Median first update",
+            lambda s, g: td(_duration(g.stats.first_update_median) + _samples(g.stats.first_update_samples), True),
+        ),
+    ]
+
+
+def _count(facet: str, zero_unlinked: bool) -> Column[Group]:
+    def cell(snippets: Snippets, group: Group) -> str:
+        if zero_unlinked and not group.stats.count:
+            return td(0)
+        return td(snippets.facet(facet, group.value, group.stats.count))
+
+    return Column("Incidents", cell)
+
+
+def _years(snippets: Snippets, group: Group) -> str:
+    stats = group.stats
+    return td(f"{stats.first.year} – {stats.last.year}" if stats.count and stats.first and stats.last else "", True)
+
+
+def _cause_name(snippets: Snippets, group: Group) -> str:
+    assert group.entity is not None
+    href = snippets.link(paths.cause_page(str(group.value)))
+    indent = f'<span class="okb-indent" style="--okb-depth: {group.depth}"></span>'
+    branch = '<span class="okb-muted">└ </span>' if group.depth else ""
+    return td(f'{indent}{branch}<a href="{escape(href)}">{escape(group.entity.title)}</a>', True)
+
+
+def _lesson_name(snippets: Snippets, group: Group) -> str:
+    assert group.entity is not None
+    href = snippets.link(paths.lesson_page(str(group.value)))
+    return td(f'<a href="{escape(href)}">{escape(group.entity.title)}</a>', True)
+
+
+def _checklist(snippets: Snippets, group: Group) -> str:
+    assert isinstance(group.entity, Lesson)
+    return td(f"{len(group.entity.practices)} practices")
+
+
+CAUSE_TREE: Table[Group] = Table(
+    "okb-cause-tree",
+    (
+        Column("Cause", _cause_name),
+        _count("cause", zero_unlinked=True),
+        Column("First – last", _years),
+        *_figure_columns(),
+    ),
+    row_class=lambda group: f"okb-depth-{group.depth}",
+)
+
+LESSON_LIST: Table[Group] = Table(
+    "okb-lesson-list",
+    (
+        Column("Lesson", _lesson_name),
+        _count("lesson", zero_unlinked=True),
+        Column("First – last", _years),
+        *_figure_columns(),
+        Column("Checklist", _checklist),
+    ),
+)
+
+
+def _days(snippets: Snippets, group: Group) -> str:
+    stats = group.stats
+    first, last = (day.strftime("%Y-%m-%d") if day else "" for day in (stats.first, stats.last))
+    return td(f"{first} – {last}", True)
+
+
+def group_table(heading: str, facet: str) -> Table[Group]:
+    """Groups of incidents by a facet (year, organization), each count linked to them in browse."""
+    return Table(
+        "okb-aggregates",
+        (
+            Column(heading, lambda s, group: td(escape(group.value))),
+            _count(facet, zero_unlinked=False),
+            Column("First – last", _days),
+            *_figure_columns(),
+        ),
+        head_searched=False,
+    )
+
+
+BY_YEAR = group_table("Year", "year")
+BY_ORGANIZATION = group_table("Organization", "organization")

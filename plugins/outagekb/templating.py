@@ -1,0 +1,139 @@
+"""outagekb's page templates and static files, with a team's overrides found first.
+
+A knowledge base can replace any template or static file of `templates/` by a file of the
+same name in an `outagekb/` folder of its theme's folders (`<theme.custom_dir>/outagekb/`),
+the way Material's tags plugin lets `custom_dir` override its fragments; everything else
+comes from the package. An override may also extend the package's template of its name
+(`package/<name>`) and replace only some of its blocks. The environment escapes every value (`{{ value }}` is HTML-escaped
+and its braces made inert), so an override cannot forget to.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import figures, prose
+
+PACKAGE_TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+OVERRIDES = "outagekb"
+"""The folder, inside each of the theme's folders, whose files replace the package's."""
+PACKAGE_PREFIX = "package"
+"""`package/<name>` is always the package's template, so that an override can extend it."""
+
+
+def override_dirs(theme_dirs: Sequence[str]) -> tuple[str, ...]:
+    """The `outagekb/` folders of the theme's folders (custom_dir first) that exist."""
+    found = (os.path.join(folder, OVERRIDES) for folder in theme_dirs)
+    return tuple(folder for folder in found if os.path.isdir(folder))
+
+
+class Templates:
+    """The templates of one build: the overrides in `override_dirs`, then the package's."""
+
+    def __init__(self, override_dirs: Sequence[str] = ()) -> None:
+        self.override_dirs = tuple(override_dirs)
+        self.env = _environment(self.override_dirs)
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def text(self, name: str) -> str:
+        """A static file kept beside the templates (the stylesheet, the script), as text."""
+        assert self.env.loader is not None
+        source, _, _ = self.env.loader.get_source(self.env, name)
+        return source
+
+    def signature(self) -> tuple[tuple[str, int, int], ...]:
+        """Each override file with its modification time and size: pages that `mkdocs serve`
+        keeps are made again when an override changes."""
+        found = []
+        for folder in self.override_dirs:
+            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                info = entry.stat()
+                found.append((entry.path, info.st_mtime_ns, info.st_size))
+        return tuple(found)
+
+    def overridden(self) -> list[str]:
+        """The names of the package's files that this build takes from an override folder."""
+        names = set(os.listdir(PACKAGE_TEMPLATES))
+        return sorted({name for folder in self.override_dirs for name in os.listdir(folder) if name in names})
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` in a template: escaped, and braces made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return Markup(prose.escape(str(value)))
+
+
+@lru_cache(maxsize=8)
+def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per set of override folders and process, so that templates compile
+    once, not on every rebuild of `mkdocs serve` (Jinja checks an override's modification
+    time, so an edited override is compiled again)."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([*override_dirs, PACKAGE_TEMPLATES]),
+                # the package's own, for an override that extends it: {% extends "package/incident.md.j2" %}
+                jinja2.PrefixLoader({PACKAGE_PREFIX: jinja2.FileSystemLoader(PACKAGE_TEMPLATES)}),
+            ]
+        ),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = lambda text: Markup(prose.to_html(text or ""))
+    env.filters["md_inline"] = lambda text: Markup(prose.to_inline_html(text or ""))
+    env.filters["duration"] = figures.format_figure
+    env.filters["since_start"] = since_start
+    env.filters["when"] = format_when
+    env.filters["at"] = format_at
+    env.filters["day"] = format_day
+    return env
+
+
+def since_start(figure: figures.Figure) -> str:
+    """`12 min after start`, or `3 min before start` when alerts beat the users."""
+    if not figure.known or figure.seconds is None:
+        return "unknown"
+    flipped = figures.Figure(abs(figure.seconds), figure.approximate)
+    return f"{figures.format_figure(flipped)} {'before' if figure.seconds < 0 else 'after'} start"
+
+
+def format_offset(value: datetime) -> str:
+    offset = value.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def format_when(value: datetime | None, approximate: bool = False) -> Markup:
+    """A timestamp in the incident's own offset, machine-readable in `<time>`."""
+    if value is None:
+        return Markup("unknown")
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), format_at(value, approximate))
+
+
+def format_at(value: datetime, approximate: bool = False) -> str:
+    """A timestamp as text, for table rows where a `<time>` element per row adds only weight."""
+    return f"{'~' if approximate else ''}{value:%Y-%m-%d %H:%M} {format_offset(value)}"
+
+
+def format_day(value: date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
