@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Final, TypeAlias, final
 from urllib.parse import urlsplit
 
 from . import spec
@@ -19,13 +19,32 @@ from .problems import Problem
 from .yamlread import NULL_WORDS, Mapping, Node, Scalar, Sequence, kind_name
 
 
-class _Invalid:
+@final
+class Invalid:
+    """The type of `INVALID`, so that a value that may have failed its check says so."""
+
+    __slots__ = ()
+
     def __repr__(self) -> str:
         return "INVALID"
 
 
-INVALID: Any = _Invalid()
+INVALID: Final[Invalid] = Invalid()
 """Marks a value that failed its check; the problem is already recorded."""
+
+Value: TypeAlias = "str | bool | datetime | date | list[str] | list[Value | Invalid] | dict[str, Value]"
+"""A converted field value: text (line, Markdown, enum, URL, id), a boolean, a timestamp
+(`datetime`), a date, a list of roles, a list (whose failed items stay `INVALID`, so that
+later checks can still name items by their index) or a record's values."""
+
+Values: TypeAlias = "dict[str, Value]"
+"""A record's converted values by field name; a field left out, empty or failed is absent."""
+
+Items: TypeAlias = "list[Value | Invalid]"
+"""A list field's items in file order (a name of its own: `Converter.list` hides `list`)."""
+
+Roles: TypeAlias = "list[str]"
+"""A cause entry's roles, each once, in file order."""
 
 TIMESTAMP_PATTERN = (
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
@@ -46,6 +65,8 @@ _TEXT_FORBIDDEN = re.compile(f"[{TEXT_FORBIDDEN_CHARS}]")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_COMPOUND_KINDS = frozenset({spec.LIST, spec.RECORD, spec.ROLES})
+"""Kinds whose value is not one scalar: a list, a record, or one role or a list of roles."""
 
 
 @dataclass(frozen=True)
@@ -95,20 +116,20 @@ class Converter:
         self.problems: list[Problem] = []
         self.id_uses: list[IdUse] = []
 
-    def error(self, node: Node, where: str, message: str) -> Any:
+    def error(self, node: Node, where: str, message: str) -> Invalid:
         self.problems.append(Problem(self.path, node.line, node.column, f"{where}: {message}" if where else message))
         return INVALID
 
     # records -----------------------------------------------------------------
 
-    def record(self, node: Node, record: spec.Record, where: str, *, partial: bool = False) -> dict[str, Any] | Any:
+    def record(self, node: Node, record: spec.Record, where: str, *, partial: bool = False) -> Values | Invalid:
         """The record's values; INVALID when a required field is missing, unless `partial`
         (the top of a file, whose other fields still deserve their checks)."""
         if not isinstance(node, Mapping):
             return self.error(
                 node, where or record.name, f"expected a mapping of fields ({record.name}), found {kind_name(node)}"
             )
-        values: dict[str, Any] = {}
+        values: Values = {}
         prefix = f"{where}." if where else ""
         for key, value in node.entries:
             f = record.field(key.text)
@@ -119,49 +140,47 @@ class Converter:
                 )
                 continue
             converted = self.value(value, f, prefix + f.name)
-            if converted is not None:
+            if converted is not None and not isinstance(converted, Invalid):
                 values[f.name] = converted
         complete = True
         for f in record.fields:
             if f.required and f.name not in values:
+                # missing, empty, or failed its check: a failed value (never an empty one) was reported already
                 complete = False
                 present = node.get(f.name)
                 if present is None:
                     self.error(node, where or record.name, f"missing required field `{f.name}` ({f.doc})")
                 elif isinstance(present, Scalar) and present.is_null:
                     self.error(present, prefix + f.name, f"is empty; it is required ({f.doc})")
-            elif values.get(f.name) is INVALID:
-                del values[f.name]
-                complete = complete and not f.required
         return values if complete or partial else INVALID
 
     # values ------------------------------------------------------------------
 
-    def value(self, node: Node, f: spec.Field, where: str) -> Any:
+    def value(self, node: Node, f: spec.Field, where: str) -> Value | Invalid | None:
         """The converted value, None for an empty optional value, or INVALID."""
         kind = f.kind
-        scalar = node.__class__ is Scalar
-        if scalar and kind != spec.ROLES and node.plain and node.text in NULL_WORDS:  # type: ignore[attr-defined]
-            return None
+        if type(node) is Scalar:  # the common case first; Scalar has no subclasses
+            if kind != spec.ROLES and node.plain and node.text in NULL_WORDS:
+                return None
+            if kind not in _COMPOUND_KINDS:
+                return self.scalar(node, f, where)
+        elif kind not in _COMPOUND_KINDS:
+            return self.error(node, where, f"expected {_expected(f)}, found {kind_name(node)}")
         if kind == spec.LIST:
             return self.list(node, f, where)
         if kind == spec.RECORD:
             assert f.record is not None
             return self.record(node, f.record, where)
-        if kind == spec.ROLES:
-            return self.roles(node, f, where)
-        if not scalar:
-            return self.error(node, where, f"expected {_expected(f)}, found {kind_name(node)}")
-        return self.scalar(node, f, where)  # type: ignore[arg-type]
+        return self.roles(node, f, where)
 
-    def list(self, node: Node, f: spec.Field, where: str) -> Any:
+    def list(self, node: Node, f: spec.Field, where: str) -> Items | Invalid:
         """The items in file order; an item that failed its check stays as INVALID so that
         later checks can still name items by their index."""
         assert f.item is not None
         if not isinstance(node, Sequence):
             example = "[a, b]" if f.item.kind != spec.RECORD else "a list of entries, each starting with `- `"
             return self.error(node, where, f"expected a list ({example}), found {kind_name(node)}")
-        items = []
+        items: Items = []
         for index, item in enumerate(node.items):
             converted = self.value(item, f.item, f"{where}[{index}]")
             if converted is None:
@@ -171,26 +190,26 @@ class Converter:
             return self.error(node, where, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}")
         return items
 
-    def roles(self, node: Node, f: spec.Field, where: str) -> Any:
+    def roles(self, node: Node, f: spec.Field, where: str) -> Roles | Invalid:
         nodes = node.items if isinstance(node, Sequence) else [node]
-        roles: list[str] = []
+        roles: Roles = []
         for index, item in enumerate(nodes):
             label = f"{where}[{index}]" if isinstance(node, Sequence) else where
             if not isinstance(item, Scalar) or item.is_null:
                 self.error(item, label, f"expected a role ({one_of(f.choices)}), found {kind_name(item)}")
                 continue
             role = self.enum(item, f, label)
-            if role is not INVALID and role not in roles:
+            if not isinstance(role, Invalid) and role not in roles:
                 roles.append(role)
         if not nodes:
             return self.error(node, where, f"empty list; give at least one of {one_of(f.choices)}")
         return roles
 
-    def scalar(self, node: Scalar, f: spec.Field, where: str) -> Any:
+    def scalar(self, node: Scalar, f: spec.Field, where: str) -> str | bool | datetime | date | Invalid:
         kind = f.kind
         if kind == spec.MARKDOWN:
             text = self.markdown(node, where)
-            if f.required and text is not INVALID and not text.strip():
+            if f.required and not isinstance(text, Invalid) and not text.strip():
                 return self.error(node, where, f"is empty; it is required ({f.doc})")
             return text
         if kind == spec.ENUM:
@@ -202,8 +221,8 @@ class Converter:
         if kind == spec.BOOL:
             return self.boolean(node, where)
         text = self.line(node, f, where)
-        if text is INVALID:
-            return INVALID
+        if isinstance(text, Invalid):
+            return text
         if kind == spec.URL:
             return self.url(node, text, where)
         if kind == spec.ID:
@@ -213,7 +232,7 @@ class Converter:
                 return self.error(node, where, f"{quote(text)} is not a valid id ({ID_RULE})")
         return text
 
-    def line(self, node: Scalar, f: spec.Field, where: str) -> Any:
+    def line(self, node: Scalar, f: spec.Field, where: str) -> str | Invalid:
         text = node.text.strip()
         if not text:
             return self.error(node, where, "is empty")
@@ -226,20 +245,20 @@ class Converter:
             return self.error(node, where, f"is {len(text)} characters long; at most {f.max_length} are allowed")
         return text
 
-    def markdown(self, node: Scalar, where: str) -> Any:
+    def markdown(self, node: Scalar, where: str) -> str | Invalid:
         text = node.text.strip("\n").rstrip()
         bad = _TEXT_FORBIDDEN.search(text)
         if bad is not None:
             return self.error(node, where, f"control character U+{ord(bad.group()):04X} is not allowed")
         return text
 
-    def enum(self, node: Scalar, f: spec.Field, where: str) -> Any:
+    def enum(self, node: Scalar, f: spec.Field, where: str) -> str | Invalid:
         text = node.text.strip()
         if text in f.choices:
             return text
         return self.error(node, where, f"{quote(text)} is not one of {one_of(f.choices)}{suggestion(text, f.choices)}")
 
-    def boolean(self, node: Scalar, where: str) -> Any:
+    def boolean(self, node: Scalar, where: str) -> bool | Invalid:
         text = node.text.strip()
         if not node.plain:
             return self.error(node, where, f"expected `true` or `false` without quotes, found {quote(text)} in quotes")
@@ -250,7 +269,7 @@ class Converter:
         hint = " (YAML 1.1 words like yes/no/on/off are not read as booleans here)" if text.lower() in _YAML11_BOOLS else ""
         return self.error(node, where, f"expected `true` or `false`, found {quote(text)}{hint}")
 
-    def url(self, node: Scalar, text: str, where: str) -> Any:
+    def url(self, node: Scalar, text: str, where: str) -> str | Invalid:
         try:
             parts = urlsplit(text)
         except ValueError:
@@ -261,7 +280,7 @@ class Converter:
             return self.error(node, where, f"{quote(text)} is not a valid URL (no host, or spaces in it)")
         return text
 
-    def timestamp(self, node: Scalar, where: str) -> Any:
+    def timestamp(self, node: Scalar, where: str) -> datetime | Invalid:
         text = node.text.strip()
         match = _TIMESTAMP_RE.match(text)
         if match is None:
@@ -296,14 +315,14 @@ class Converter:
         except ValueError as error:
             return self.error(node, where, f"{quote(text)} is not a real date and time ({error})")
 
-    def date(self, node: Scalar, where: str) -> Any:
+    def date(self, node: Scalar, where: str) -> date | Invalid:
         text = node.text.strip()
         match = _DATE_RE.match(text)
         if match is None:
             if not _NO_OFFSET_RE.match(text):
                 return self.error(node, where, f"{quote(text)} is not a date; write it as `2025-03-31`")
             stamp = self.timestamp(node, where)
-            return stamp if stamp is INVALID else stamp.date()
+            return stamp if isinstance(stamp, Invalid) else stamp.date()
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as error:

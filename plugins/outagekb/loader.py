@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections import abc
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
 
 from . import model, spec
-from .convert import INVALID, Converter, IdUse, quote, suggestion
+from .convert import Converter, IdUse, Invalid, Value, Values, quote, suggestion
 from .paths import id_problem, is_inside
 from .problems import Problem
 from .yamlread import Mapping, Node, Sequence, position, read_file, read_text
@@ -149,14 +149,14 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
     converter = Converter(path)
     values = converter.record(root, spec.INCIDENT, "", partial=True)
     problems += converter.problems
-    if values is INVALID:
+    if isinstance(values, Invalid):
         return Loaded(path, None, [], problems)
 
     def error(message: str, *steps: str | int) -> None:
         node = _node_at(root, *steps)
         problems.append(Problem(path, node.line, node.column, message))
 
-    analysis = values.get("analysis") or ""
+    analysis = _text(values, "analysis")
     if analysis_path is not None:
         text, analysis_problems = read_analysis(analysis_path)
         problems += analysis_problems
@@ -164,22 +164,21 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
             error(f"analysis: given both here and in `{os.path.basename(analysis_path)}`; keep one", "analysis")
         analysis = text or ""
 
-    started: datetime | None = values.get("started")
-    stamps = {name: values.get(name) for name in model.TIMESTAMP_FIELDS}
-    approximate = [a for a in values.get("approximate") or [] if a is not INVALID]
-    if isinstance(started, datetime):
+    started = _timestamp(values, "started")
+    stamps = {name: _timestamp(values, name) for name in model.TIMESTAMP_FIELDS}
+    if started is not None:
         for name in ("mitigated", "resolved"):
             value = stamps[name]
-            if isinstance(value, datetime) and value < started:
+            if value is not None and value < started:
                 error(f"{name}: {value.isoformat()} is before `started` ({started.isoformat()})", name)
     mitigated, resolved = stamps["mitigated"], stamps["resolved"]
-    if isinstance(mitigated, datetime) and isinstance(resolved, datetime) and resolved < mitigated:
+    if mitigated is not None and resolved is not None and resolved < mitigated:
         error(f"resolved: {resolved.isoformat()} is before `mitigated` ({mitigated.isoformat()})", "resolved")
-    for index, name in enumerate(values.get("approximate") or []):
-        if name is not INVALID and root.get(name) is None:
-            error(f"approximate[{index}]: names `{name}`, which this file does not give", "approximate", index)
+    for index, named in enumerate(_items(values, "approximate")):
+        if isinstance(named, str) and root.get(named) is None:
+            error(f"approximate[{index}]: names `{named}`, which this file does not give", "approximate", index)
 
-    causes = [_cause_ref(entry) for entry in values.get("causes") or []]
+    causes = [_cause_ref(entry) for entry in _items(values, "causes")]
     triggers = [i for i, ref in enumerate(causes) if ref is not None and "trigger" in ref.roles]
     for index in triggers[1:]:
         error(
@@ -190,11 +189,9 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
             "role",
         )
     _report_repeats(error, "causes", [ref.cause if ref else None for ref in causes], "cause")
-    lessons = [
-        model.LessonRef(e["lesson"], e.get("detail") or "") if e is not INVALID else None for e in values.get("lessons") or []
-    ]
+    lessons = [_lesson_ref(entry) for entry in _items(values, "lessons")]
     _report_repeats(error, "lessons", [ref.lesson if ref else None for ref in lessons], "lesson")
-    raw_related = values.get("related") or []
+    raw_related = _items(values, "related")
     related = [r for r in raw_related if isinstance(r, str)]
     _report_repeats(error, "related", raw_related, "incident")
     for index, other in enumerate(raw_related):
@@ -202,36 +199,36 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
-    if problems or any(name not in values for name in _REQUIRED):
+    if problems or started is None or any(name not in values for name in _REQUIRED):
         return Loaded(path, None, id_uses, problems)
     incident = model.Incident(
         id=incident_id,
         path=path,
-        title=values["title"],
-        organization=values["organization"],
-        services=tuple(values["services"]),
-        severity=values["severity"],
-        started=values["started"],
-        detected=values.get("detected"),
-        mitigated=values.get("mitigated"),
-        resolved=values.get("resolved"),
-        regions=tuple(values.get("regions") or ()),
-        upstream=tuple(values.get("upstream") or ()),
-        approximate=frozenset(approximate),
-        summary=values["summary"],
-        impact=values.get("impact") or "",
+        title=_required_text(values, "title"),
+        organization=_required_text(values, "organization"),
+        services=tuple(_texts(values, "services")),
+        severity=_required_text(values, "severity"),
+        started=started,
+        detected=stamps["detected"],
+        mitigated=mitigated,
+        resolved=resolved,
+        regions=tuple(_texts(values, "regions")),
+        upstream=tuple(_texts(values, "upstream")),
+        approximate=frozenset(_texts(values, "approximate")),
+        summary=_required_text(values, "summary"),
+        impact=_text(values, "impact"),
         causes=tuple(ref for ref in causes if ref is not None),
         lessons=tuple(ref for ref in lessons if ref is not None),
-        timeline=tuple(sorted((_timeline(e) for e in values.get("timeline") or []), key=lambda t: t.at)),
-        updates=tuple(sorted((_update(e) for e in values.get("updates") or []), key=lambda u: u.at)),
-        actions=tuple(_action(e) for e in values.get("actions") or []),
-        references=tuple(_reference(e) for e in values.get("references") or []),
-        tags=tuple(dict.fromkeys(values.get("tags") or ())),
+        timeline=tuple(sorted(map(_timeline, _entries(values, "timeline")), key=lambda t: t.at)),
+        updates=tuple(sorted(map(_update, _entries(values, "updates")), key=lambda u: u.at)),
+        actions=tuple(map(_action, _entries(values, "actions"))),
+        references=tuple(map(_reference, _entries(values, "references"))),
+        tags=tuple(dict.fromkeys(_texts(values, "tags"))),
         related=tuple(related),
         analysis=analysis,
         analysis_path=analysis_path,
         retrospective=_retrospective(values.get("retrospective")),
-        draft=bool(values.get("draft", False)),
+        draft=values.get("draft") is True,
     )
     return Loaded(path, incident, id_uses, problems)
 
@@ -245,7 +242,8 @@ _CACHE: dict[tuple[str, str, str | None], tuple[tuple[object, ...], Loaded]] = {
 modification time are unchanged is not read again, so a rebuild reads only what changed."""
 
 
-def _stamp(path: str | None) -> tuple[object, ...]:
+def _file_signature(path: str | None) -> tuple[object, ...]:
+    """What tells a changed file from an unchanged one: size, modification time, inode."""
     if path is None:
         return (None,)
     try:
@@ -258,16 +256,16 @@ def _stamp(path: str | None) -> tuple[object, ...]:
 def load_incident_cached(incident_id: str, path: str, analysis_path: str | None = None) -> Loaded:
     """`load_incident`, reusing the last result while the file (and its analysis) are unchanged."""
     key = (incident_id, path, analysis_path)
-    stamp = _stamp(path) + _stamp(analysis_path)
+    signature = _file_signature(path) + _file_signature(analysis_path)
     cached = _CACHE.get(key)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == signature:
         return cached[1]
     loaded = load_incident(incident_id, path, analysis_path)
-    _CACHE[key] = (stamp, loaded)
+    _CACHE[key] = (signature, loaded)
     return loaded
 
 
-def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> None:
+def _report_repeats(error: abc.Callable[[str, str, int], None], field_name: str, ids: abc.Sequence[object], what: str) -> None:
     first: dict[str, int] = {}
     for index, value in enumerate(ids):
         if not isinstance(value, str):
@@ -282,34 +280,123 @@ def _report_repeats(error: Any, field_name: str, ids: list[Any], what: str) -> N
             first[value] = index
 
 
-def _cause_ref(entry: Any) -> model.CauseRef | None:
-    if entry is INVALID:
+# typed reads of converted values ----------------------------------------------
+#
+# The converter checked every value against its field's kind, so each read below finds the
+# type it asks for; the isinstance checks tell mypy so, at the cost of one check per value.
+
+
+def _text(values: Values, name: str, default: str = "") -> str:
+    """A text field's value; `default` when it is absent (or empty)."""
+    value = values.get(name)
+    return value if isinstance(value, str) and value else default
+
+
+def _optional_text(values: Values, name: str) -> str | None:
+    value = values.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _required_text(values: Values, name: str) -> str:
+    """A required text field's value; the loader checked that the field is there."""
+    value = values[name]
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"`{name}` holds {value!r}, not text")
+
+
+def _timestamp(values: Values, name: str) -> datetime | None:
+    value = values.get(name)
+    return value if isinstance(value, datetime) else None
+
+
+def _required_timestamp(values: Values, name: str) -> datetime:
+    value = values[name]
+    if isinstance(value, datetime):
+        return value
+    raise TypeError(f"`{name}` holds {value!r}, not a timestamp")
+
+
+def _date(values: Values, name: str) -> date | None:
+    value = values.get(name)
+    return value if isinstance(value, date) else None
+
+
+def _items(values: Values, name: str) -> abc.Sequence[Value | Invalid]:
+    """A list field's items in file order, those that failed their check as INVALID."""
+    value = values.get(name)
+    return value if isinstance(value, list) else ()
+
+
+def _texts(values: Values, name: str) -> abc.Iterator[str]:
+    """The items of a list of text (or of roles) that passed their check."""
+    for item in _items(values, name):
+        if isinstance(item, str):
+            yield item
+
+
+def _entries(values: Values, name: str) -> abc.Iterator[Values]:
+    """The entries of a list of records that passed their check."""
+    for item in _items(values, name):
+        if isinstance(item, dict):
+            yield item
+
+
+def _cause_ref(entry: Value | Invalid) -> model.CauseRef | None:
+    if not isinstance(entry, dict):
         return None
-    roles = entry.get("role") or ["contributing"]
-    return model.CauseRef(entry["cause"], tuple(roles), entry.get("detail") or "")
+    roles = tuple(_texts(entry, "role"))
+    return model.CauseRef(_required_text(entry, "cause"), roles or ("contributing",), _text(entry, "detail"))
 
 
-def _timeline(entry: dict[str, Any]) -> model.TimelineEntry:
-    return model.TimelineEntry(entry["at"], entry["event"], entry.get("kind") or "other", bool(entry.get("approximate")))
+def _lesson_ref(entry: Value | Invalid) -> model.LessonRef | None:
+    if not isinstance(entry, dict):
+        return None
+    return model.LessonRef(_required_text(entry, "lesson"), _text(entry, "detail"))
 
 
-def _update(entry: dict[str, Any]) -> model.Update:
-    return model.Update(entry["at"], entry["status"], entry["text"], entry.get("channel") or "status page")
+def _timeline(entry: Values) -> model.TimelineEntry:
+    return model.TimelineEntry(
+        _required_timestamp(entry, "at"),
+        _required_text(entry, "event"),
+        _text(entry, "kind", "other"),
+        entry.get("approximate") is True,
+    )
 
 
-def _action(entry: dict[str, Any]) -> model.Action:
-    return model.Action(entry["action"], entry.get("status") or "open", entry.get("lesson"), entry.get("owner"), entry.get("due"))
+def _update(entry: Values) -> model.Update:
+    return model.Update(
+        _required_timestamp(entry, "at"),
+        _required_text(entry, "status"),
+        _required_text(entry, "text"),
+        _text(entry, "channel", "status page"),
+    )
 
 
-def _reference(entry: dict[str, Any]) -> model.Reference:
-    return model.Reference(entry["title"], entry["url"], entry.get("kind"), entry.get("archived"))
+def _action(entry: Values) -> model.Action:
+    return model.Action(
+        _required_text(entry, "action"),
+        _text(entry, "status", "open"),
+        _optional_text(entry, "lesson"),
+        _optional_text(entry, "owner"),
+        _date(entry, "due"),
+    )
 
 
-def _retrospective(values: dict[str, Any] | None) -> model.Retrospective | None:
-    if not values:
+def _reference(entry: Values) -> model.Reference:
+    return model.Reference(
+        _required_text(entry, "title"),
+        _required_text(entry, "url"),
+        _optional_text(entry, "kind"),
+        _optional_text(entry, "archived"),
+    )
+
+
+def _retrospective(values: Value | None) -> model.Retrospective | None:
+    if not isinstance(values, dict) or not values:
         return None
     return model.Retrospective(
-        tuple(values.get("went_well") or ()), tuple(values.get("went_wrong") or ()), tuple(values.get("lucky") or ())
+        tuple(_texts(values, "went_well")), tuple(_texts(values, "went_wrong")), tuple(_texts(values, "lucky"))
     )
 
 
@@ -324,36 +411,38 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
     converter = Converter(path)
     values = converter.record(root, spec.CATALOG, "", partial=True)
     problems += converter.problems
-    if values is INVALID:
+    if isinstance(values, Invalid):
         return model.Catalog(path=path), problems
     causes: dict[str, model.Cause] = {}
     lessons: dict[str, model.Lesson] = {}
     cause_index: dict[str, int] = {}  # id -> position in the file, for errors about parents
     for kind in ("causes", "lessons"):
         seen: dict[str, int] = {}
-        for index, entry in enumerate(values.get(kind) or []):
-            if entry is INVALID:
+        for index, entry in enumerate(_items(values, kind)):
+            if not isinstance(entry, dict):
                 continue
             node = _node_at(root, kind, index, "id")
-            if entry["id"] in seen:
-                first = _node_at(root, kind, seen[entry["id"]], "id")
-                message = f"{kind}[{index}].id: duplicate id `{entry['id']}` (first at line {first.line}); keep one"
+            entry_id = _required_text(entry, "id")
+            if entry_id in seen:
+                first = _node_at(root, kind, seen[entry_id], "id")
+                message = f"{kind}[{index}].id: duplicate id `{entry_id}` (first at line {first.line}); keep one"
                 problems.append(Problem(path, node.line, node.column, message))
                 continue
-            seen[entry["id"]] = index
+            seen[entry_id] = index
+            title = _required_text(entry, "title")
+            summary, description = _text(entry, "summary"), _text(entry, "description")
+            aliases = tuple(_texts(entry, "aliases"))
             if kind == "causes":
-                cause_index[entry["id"]] = index
-            common = dict(
-                id=entry["id"],
-                title=entry["title"],
-                summary=entry.get("summary") or "",
-                description=entry.get("description") or "",
-                aliases=tuple(entry.get("aliases") or ()),
-            )
-            if kind == "causes":
-                causes[entry["id"]] = model.Cause(**common, parent=entry.get("parent"))
+                cause_index[entry_id] = index
+                parent = _optional_text(entry, "parent")
+                causes[entry_id] = model.Cause(
+                    id=entry_id, title=title, summary=summary, description=description, aliases=aliases, parent=parent
+                )
             else:
-                lessons[entry["id"]] = model.Lesson(**common, practices=tuple(entry.get("practices") or ()))
+                practices = tuple(_texts(entry, "practices"))
+                lessons[entry_id] = model.Lesson(
+                    id=entry_id, title=title, summary=summary, description=description, aliases=aliases, practices=practices
+                )
     for cause in causes.values():
         if cause.parent is None:
             continue
@@ -388,12 +477,12 @@ _CATALOGS: dict[str, tuple[tuple[object, ...], tuple[model.Catalog, list[Problem
 def load_catalog_cached(path: str) -> tuple[model.Catalog, list[Problem]]:
     """`load_catalog`, giving the same catalog object while the file is unchanged, so that
     pages made from it can be reused (see cache.PageCache)."""
-    stamp = _stamp(path)
+    signature = _file_signature(path)
     cached = _CATALOGS.get(path)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == signature:
         return cached[1][0], list(cached[1][1])
     result = load_catalog(path)
-    _CATALOGS[path] = (stamp, result)
+    _CATALOGS[path] = (signature, result)
     return result[0], list(result[1])
 
 
@@ -413,16 +502,16 @@ def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[st
     """Every cause, lesson and related id must exist; suggest the closest one when not."""
     problems: list[Problem] = []
     shipped = shipped_catalog()
-    known = {"cause": set(catalog.causes), "lesson": set(catalog.lessons), "incident": incident_ids}
+    defined_ids = {"cause": set(catalog.causes), "lesson": set(catalog.lessons), "incident": incident_ids}
     for item in loaded:
         for use in item.id_uses:
-            if use.value in known[use.kind]:
+            if use.value in defined_ids[use.kind]:
                 continue
             if use.kind == "incident":
                 message = f"{use.where}: no incident has the id {quote(use.value)}{suggestion(use.value, incident_ids)}"
             else:
                 shipped_ids = shipped.causes if use.kind == "cause" else shipped.lessons
-                hint = suggestion(use.value, known[use.kind])
+                hint = suggestion(use.value, defined_ids[use.kind])
                 if use.value in shipped_ids and catalog.path != SHIPPED_CATALOG:
                     hint = f"; it is in the shipped catalog, but `{os.path.basename(catalog.path)}` no longer defines it: add it back"
                 message = f"{use.where}: unknown {use.kind} {quote(use.value)}{hint}"
