@@ -1,9 +1,9 @@
 """Golden files of what the renderer makes from a small knowledge base: the Markdown of every
 page, the data files and feeds, and the statistics page's chart SVGs.
 
-The knowledge base is `tests/golden/site/incidents/` (its own small catalog, a draft, a
+The knowledge base is `tests/golden/pages/incidents/` (its own small catalog, a draft, a
 related link, approximate times, open and done actions, every section of a page). The
-expected outputs are in `tests/golden/site/expected/`; after an intended change, run
+expected outputs are in `tests/golden/pages/expected/`; after an intended change, run
 `pytest tests/test_golden_pages.py --update-golden` and review the diff.
 """
 
@@ -20,7 +20,7 @@ from outagekb.graph import build_graph
 from outagekb.loader import load_knowledge_base
 from outagekb.render import Renderer, RenderOptions
 
-HERE = Path(__file__).resolve().parent / "golden" / "site"
+HERE = Path(__file__).resolve().parent / "golden" / "pages"
 EXPECTED = HERE / "expected"
 TODAY = date(2025, 3, 1)  # the day overdue actions are judged against
 STATIC = {"assets/outagekb/outagekb.css", "assets/outagekb/browse.js"}
