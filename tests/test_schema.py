@@ -95,6 +95,12 @@ def test_the_format_example_passes_both(tmp_path: Path) -> None:
 
 
 # Files the loader accepts, written in ways editors type differently: the schema accepts them too.
+UNCAUSED = MINIMAL_INCIDENT.replace(
+    "causes:\n  - cause: config-change\n    role: trigger\n    detail: The push went to every region at once.\n", ""
+)
+"""An incident without its causes (to be said `unclassified: true`)."""
+assert "causes" not in UNCAUSED
+
 VALID = {
     "minimal": MINIMAL_INCIDENT,
     "number as title": MINIMAL_INCIDENT.replace(
@@ -108,6 +114,8 @@ VALID = {
     + "actions:\n  - action: Stage pushes.\n    due: 2025-01-31\n    owner: SRE\n"
     + "references:\n  - title: Post-mortem\n    url: HTTPS://example.com/pm\n    kind: postmortem\n",
     "retrospective": MINIMAL_INCIDENT + "retrospective:\n  went_well: [Rollback was quick.]\n  lucky:\n",
+    "not yet classified, imported": UNCAUSED
+    + "unclassified: true\nsource: {kind: statuspage, id: ab12, url: 'https://status.example.com/x'}\n",
 }
 
 
@@ -150,6 +158,11 @@ SCHEMA_LEVEL = {
         "  - cause: config-change\n    role: trigger\n    detail: The push went to every region at once.\n", "  - config-change\n"
     ),
     "related id with capitals": MINIMAL_INCIDENT + "related: [2024-Other]\n",
+    "unclassified with causes": MINIMAL_INCIDENT + "unclassified: true\n",
+    "neither causes nor unclassified": UNCAUSED,
+    "unclassified false without causes": UNCAUSED + "unclassified: false\n",
+    "source of an unknown kind": UNCAUSED + "unclassified: true\nsource: {kind: jira, id: OPS-1}\n",
+    "source without id": UNCAUSED + "unclassified: true\nsource: {kind: gcp}\n",
 }
 
 

@@ -42,7 +42,7 @@ from typing import Any
 from . import paths
 from .cache import ReuseOrMake, make_fresh
 from .graph import Graph
-from .model import SEVERITIES, Catalog, Incident
+from .model import SEVERITIES, UNCLASSIFIED_TITLE, Catalog, Incident
 
 VERSION = 1
 SUMMARY_CHARS = 100
@@ -62,8 +62,9 @@ class Facet:
 
 def _facets(catalog: Catalog) -> tuple[Facet, ...]:
     with_ancestors = catalog.tree.with_ancestors
+    unclassified = [paths.UNCLASSIFIED]
     return (
-        Facet("cause", "Cause", False, lambda i: with_ancestors(i.cause_ids)),
+        Facet("cause", "Cause", False, lambda i: unclassified if i.unclassified else with_ancestors(i.cause_ids)),
         Facet("lesson", "Lesson", False, lambda i: i.lesson_ids),
         Facet("severity", "Severity", True, lambda i: (i.severity,)),
         Facet("organization", "Organization", True, lambda i: (i.organization,)),
@@ -159,6 +160,10 @@ def build_index(
             values = [cause_id for _, cause_id in tree]
             entry["labels"] = [catalog.causes[v].title for v in values]
             entry["depth"] = [depth for depth, _ in tree]
+            if paths.UNCLASSIFIED in seen:  # last: a state, not a cause
+                values.append(paths.UNCLASSIFIED)
+                entry["labels"].append(UNCLASSIFIED_TITLE)
+                entry["depth"].append(0)
         elif facet.name == "lesson":
             values = list(catalog.lessons)
             entry["labels"] = [catalog.lessons[v].title for v in values]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from . import figures
 from .figures import format_duration
-from .model import Catalog, Incident
+from .model import UNCLASSIFIED_TITLE, Catalog, Incident
 from .prose import escape
 
 WIDTH = 720
@@ -124,7 +124,7 @@ def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], not
 
 def primary_cause(incident: Incident) -> str:
     """The cause an incident is counted under when it must be counted once: the trigger,
-    else a root cause, else the first cause listed."""
+    else a root cause, else the first cause listed; `` while its causes are not yet classified."""
     for role in ("trigger", "root"):
         for ref in incident.causes:
             if role in ref.roles:
@@ -197,7 +197,7 @@ def year_chart(data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-char
     title = "Incidents per year, by top-level cause"
     if not data.years:
         return _empty_chart(id_prefix, title, "no published incidents", "years")
-    names = {root: catalog.causes[root].title for root in data.series}
+    names = {root: catalog.causes[root].title if root else UNCLASSIFIED_TITLE for root in data.series}
     by_cause = sorted(data.series, key=lambda root: -sum(data.counts.get((y, root), 0) for y in data.years))
     top = ", ".join(f"{names[r]} {sum(data.counts.get((y, r), 0) for y in data.years)}" for r in by_cause[:5])
     per_year = "; ".join(f"{year}: {data.totals[year]}" for year in data.years if data.totals.get(year))

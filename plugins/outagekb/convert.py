@@ -144,14 +144,26 @@ class Converter:
                 values[f.name] = converted
         complete = True
         for f in record.fields:
-            if f.required and f.name not in values:
+            excused = f.unless is not None and values.get(f.unless) is True
+            if excused and node.get(f.name) is not None:
+                flag = node.get(f.unless or "")
+                given = next(key for key, _ in node.entries if key.text == f.name)
+                assert flag is not None
+                self.error(
+                    flag,
+                    prefix + (f.unless or ""),
+                    f"`{f.unless}: true`, but `{f.name}` is given (line {given.line}); "
+                    f"remove `{f.unless}: true` now that the {f.name} are known",
+                )
+            elif f.required and f.name not in values and not excused:
                 # missing, empty, or failed its check: a failed value (never an empty one) was reported already
                 complete = False
                 present = node.get(f.name)
+                instead = f"; while the {f.name} are not known yet, write `{f.unless}: true` instead" if f.unless else ""
                 if present is None:
-                    self.error(node, where or record.name, f"missing required field `{f.name}` ({f.doc})")
+                    self.error(node, where or record.name, f"missing required field `{f.name}` ({f.doc}){instead}")
                 elif isinstance(present, Scalar) and present.is_null:
-                    self.error(present, prefix + f.name, f"is empty; it is required ({f.doc})")
+                    self.error(present, prefix + f.name, f"is empty; it is required ({f.doc}){instead}")
         return values if complete or partial else INVALID
 
     # values ------------------------------------------------------------------

@@ -66,10 +66,14 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
         "time_to_mitigate_seconds": _seconds(figures.time_to_mitigate),
         "time_to_first_update_seconds": _seconds(figures.time_to_first_update),
         "causes": [{"cause": ref.cause, "roles": list(ref.roles)} for ref in incident.causes],
+        "unclassified": incident.unclassified,
         "lessons": list(incident.lesson_ids),
         "tags": list(incident.tags),
         "upstream": list(incident.upstream),
         "regions": list(incident.regions),
+        "source": None
+        if incident.source is None
+        else {"kind": incident.source.kind, "id": incident.source.id, "url": incident.source.url},
     }
 
 
@@ -113,7 +117,7 @@ def export_schema() -> dict[str, Any]:
         "time_to_first_update_seconds": seconds,
         "causes": {
             "type": "array",
-            "minItems": 1,
+            "description": "empty while the causes are not yet classified (unclassified: true)",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
@@ -124,10 +128,18 @@ def export_schema() -> dict[str, Any]:
                 },
             },
         },
+        "unclassified": {"type": "boolean"},
         "lessons": texts,
         "tags": texts,
         "upstream": texts,
         "regions": texts,
+        "source": {
+            "type": ["object", "null"],
+            "description": "where the incident was imported from",
+            "additionalProperties": False,
+            "required": ["kind", "id", "url"],
+            "properties": {"kind": {"enum": list(model.SOURCE_KINDS)}, "id": text, "url": {"type": ["string", "null"]}},
+        },
     }
     record = {"type": "object", "additionalProperties": False, "properties": properties, "required": list(properties)}
     return {
@@ -213,7 +225,7 @@ def atom_feed(
         titles = [catalog.causes[ref.cause].title for ref in incident.causes]
         for ref, cause_title in zip(incident.causes, titles, strict=True):
             _sub(entry, "category", term=ref.cause, label=cause_title)
-        causes = ", ".join(titles)
+        causes = ", ".join(titles) if titles else model.UNCLASSIFIED_TITLE.lower()
         summary = prose.to_html(incident.summary) + f"<p>{prose.escape(f'Causes: {causes}. Severity: {incident.severity}.')}</p>"
         _sub(entry, "summary", summary, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

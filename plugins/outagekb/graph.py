@@ -32,6 +32,7 @@ class Graph:
     open_actions: dict[str | None, list[tuple[Incident, Action]]] = field(default_factory=dict)
     by_organization: dict[str, list[Incident]] = field(default_factory=dict)
     by_year: dict[int, list[Incident]] = field(default_factory=dict)
+    unclassified: list[Incident] = field(default_factory=list)  # causes not yet classified, oldest first
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
     relatedness: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
@@ -67,8 +68,11 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
             by_tree[cause_id].append(incident)
             for lesson_id in incident.lesson_ids:
                 lesson_counts[cause_id][lesson_id] += 1
-        for lesson_id in incident.lesson_ids:
-            by_lesson[lesson_id].append(incident)
+        if incident.unclassified:
+            graph.unclassified.append(incident)
+        else:  # lesson figures, like cause figures, leave out incidents whose causes are not known
+            for lesson_id in incident.lesson_ids:
+                by_lesson[lesson_id].append(incident)
         by_organization[incident.organization].append(incident)
         by_year[incident.started.year].append(incident)
         for action in incident.actions:
@@ -80,6 +84,7 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
                 related[incident.id].append(other)
             if incident.id not in related[other] and not incident.draft:
                 related[other].append(incident.id)
+    graph.unclassified.reverse()
     graph.by_cause_tree = dict(by_tree)
     graph.by_lesson = dict(by_lesson)
     graph.related = dict(related)

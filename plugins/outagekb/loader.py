@@ -199,7 +199,7 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
-    if problems or started is None or any(name not in values for name in _REQUIRED):
+    if problems or started is None or any(name not in values for name in _required(values)):
         return Loaded(path, None, id_uses, problems)
     incident = model.Incident(
         id=incident_id,
@@ -229,11 +229,25 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None)
         analysis_path=analysis_path,
         retrospective=_retrospective(values.get("retrospective")),
         draft=values.get("draft") is True,
+        unclassified=values.get("unclassified") is True,
+        source=_source(values.get("source")),
     )
     return Loaded(path, incident, id_uses, problems)
 
 
-_REQUIRED = tuple(f.name for f in spec.INCIDENT.fields if f.required)
+_REQUIRED = tuple(f for f in spec.INCIDENT.fields if f.required)
+
+
+def _required(values: Values) -> list[str]:
+    """The fields this file must give: `causes` may be left out while `unclassified: true`."""
+    return [f.name for f in _REQUIRED if not (f.unless and values.get(f.unless) is True)]
+
+
+def _source(value: object) -> model.Source | None:
+    if not isinstance(value, dict):
+        return None
+    return model.Source(_required_text(value, "kind"), _required_text(value, "id"), _optional_text(value, "url"))
+
 
 _CACHE: dict[tuple[str, str, str | None], tuple[tuple[object, ...], Loaded]] = {}
 """Incidents read in this process, by id and paths, with the stat of their files when read.

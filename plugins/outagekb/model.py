@@ -17,6 +17,9 @@ UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved", "pos
 ACTION_STATUSES = ("open", "done")
 REFERENCE_KINDS = ("postmortem", "status", "news", "other")
 TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
+SOURCE_KINDS = ("statuspage", "gcp", "csv")
+UNCLASSIFIED_TITLE = "Not yet classified"
+"""How pages, charts and the browse page name the state of an incident whose causes are not yet known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,15 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """Where an imported incident came from, so that a later import recognises it."""
+
+    kind: str
+    id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Retrospective:
     went_well: tuple[str, ...] = ()
     went_wrong: tuple[str, ...] = ()
@@ -107,6 +119,9 @@ class Incident:
     analysis_path: str | None = None
     retrospective: Retrospective | None = None
     draft: bool = False
+    unclassified: bool = False
+    """The causes are not yet classified (`causes` is empty): an imported incident waiting for triage."""
+    source: Source | None = None
 
     @property
     def cause_ids(self) -> tuple[str, ...]:

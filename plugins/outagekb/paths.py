@@ -25,11 +25,15 @@ CAUSES_INDEX = "causes/index.md"
 LESSONS_INDEX = "lessons/index.md"
 ACTIONS_INDEX = "actions/index.md"
 STATS_INDEX = "stats/index.md"
+TRIAGE_INDEX = "triage/index.md"
+"""The incidents whose causes are not yet classified, oldest first."""
 STYLESHEET = "assets/outagekb/outagekb.css"
 BROWSE_INDEX = "browse/index.md"
 BROWSE_DATA = "browse/index.json"
 BROWSE_SCRIPT = "assets/outagekb/browse.js"
 BROWSE_FACETS = ("cause", "lesson", "severity", "organization", "service", "tag", "upstream", "year", "q")
+UNCLASSIFIED = "_unclassified"
+"""The cause facet's value for incidents whose causes are not yet classified; no cause id can be it."""
 
 
 def id_problem(stem: str) -> str | None:

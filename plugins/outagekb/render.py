@@ -214,6 +214,7 @@ class Renderer:
         yield self.actions_index()
         yield self.browse_page()
         yield self.stats_page()
+        yield self.triage_page()
         for incident in self.graph.kb.incidents:
             if not incident.draft or self.options.include_drafts:
                 yield self.incident_page(incident)
@@ -270,6 +271,7 @@ class Renderer:
                 ],
                 related=related,
                 suggested=suggested,
+                triage_url=link(paths.TRIAGE_INDEX),
             )
             return Page(src, text)
 
@@ -346,7 +348,11 @@ class Renderer:
             for depth, cause_id in self.catalog.tree.order
         ]
         text = front_matter("Causes", "What caused the outages, as a tree, with counts and durations.") + self._render(
-            "causes_index.md.j2", src, causes_table=tables.CAUSE_TREE.rows(Snippets(self, src), groups)
+            "causes_index.md.j2",
+            src,
+            causes_table=tables.CAUSE_TREE.rows(Snippets(self, src), groups),
+            unclassified=len(self.graph.unclassified),
+            triage_url=self.linker(src)(paths.TRIAGE_INDEX),
         )
         return Page(src, text, in_nav=True)
 
@@ -399,6 +405,22 @@ class Renderer:
             by_organization_table=tables.BY_ORGANIZATION.rows(snippets, by_organization),
         )
         return Page(src, text, in_nav=True)
+
+    def triage_page(self) -> Page:
+        """`triage/`: the published incidents whose causes are not yet classified, oldest first."""
+        src = paths.TRIAGE_INDEX
+        waiting = self.graph.unclassified
+        text = front_matter(
+            "Not yet classified",
+            "Published incidents whose causes are not yet classified, oldest first.",
+            search={"exclude": True},
+        ) + self._render(
+            "triage.md.j2",
+            src,
+            count=len(waiting),
+            triage_table=tables.triage_table(Snippets(self, src), waiting, self.graph.figures) if waiting else "",
+        )
+        return Page(src, text)
 
     def browse_page(self) -> Page:
         """`browse/`: the incidents filtered in the reader's browser (the index from `browse`, browse.js)."""

@@ -32,12 +32,26 @@ class _Generator:
         self.catalog = catalog
 
     def record(self, record: spec.Record) -> dict[str, Any]:
-        return {
+        schema: dict[str, Any] = {
             "type": "object",
             "properties": {f.name: self.field(f) for f in record.fields},
-            "required": [f.name for f in record.fields if f.required],
+            "required": [f.name for f in record.fields if f.required and not f.unless],
             "additionalProperties": False,
         }
+        # a field required unless a flag is true (`causes` unless `unclassified: true`), and
+        # then left out
+        conditions = [
+            {
+                "if": {"properties": {f.unless: {"const": True}}, "required": [f.unless]},
+                "then": {"not": {"required": [f.name]}},
+                "else": {"required": [f.name]},
+            }
+            for f in record.fields
+            if f.required and f.unless
+        ]
+        if conditions:
+            schema["allOf"] = conditions
+        return schema
 
     def field(self, f: spec.Field) -> dict[str, Any]:
         schema = {"description": _plain(f.doc), **self.value(f)}

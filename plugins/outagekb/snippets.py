@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from . import paths, prose
-from .model import Action, Incident
+from .model import UNCLASSIFIED_TITLE, Action, Incident
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -48,7 +48,11 @@ class Snippets:
         return Markup(f'<a class="md-tag okb-lesson" href="{escape(href)}">{escape(self.catalog.lessons[lesson_id].title)}</a>')
 
     def cause_chips(self, incident: Incident) -> Markup:
-        """Every cause of the incident as a chip, each followed by a space."""
+        """Every cause of the incident as a chip, each followed by a space; while its causes are
+        not yet classified, one chip that says so, linked to the triage queue."""
+        if incident.unclassified:
+            href = self.link(paths.TRIAGE_INDEX)
+            return Markup(f'<a class="md-tag okb-unclassified" href="{escape(href)}">{escape(UNCLASSIFIED_TITLE)}</a> ')
         return Markup("".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes))
 
     def facet(self, name: str, value: object, text: object = None) -> Markup:

@@ -43,6 +43,7 @@ class Field:
     max_length: int = LINE_MAX
     default: str | None = None
     refers: str | None = None  # for ID: "cause", "lesson" or "incident" it must name
+    unless: str | None = None  # a required field left out (and only then) while this boolean field is true
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,15 @@ REFERENCE_ENTRY = Record(
     ),
 )
 
+SOURCE = Record(
+    "source",
+    (
+        Field("kind", ENUM, "what it was imported from", required=True, choices=model.SOURCE_KINDS),
+        Field("id", LINE, "the source's own id of the incident, or a spreadsheet's row key", required=True),
+        Field("url", URL, "the incident's page at the source"),
+    ),
+)
+
 RETROSPECTIVE = Record(
     "retrospective",
     (
@@ -177,7 +187,21 @@ INCIDENT = Record(
         ),
         Field("summary", MARKDOWN, "what happened, a paragraph or two", required=True),
         Field("impact", MARKDOWN, "who could not do what, for how long"),
-        _records("causes", CAUSE_ENTRY, "what caused it", required=True, min_items=1),
+        Field(
+            "causes",
+            LIST,
+            "what caused it",
+            required=True,
+            item=Field("item", RECORD, CAUSE_ENTRY.name, record=CAUSE_ENTRY),
+            min_items=1,
+            unless="unclassified",
+        ),
+        Field(
+            "unclassified",
+            BOOL,
+            "`true`: the causes are not yet classified (an imported incident); leave `causes` out until they are",
+            default="false",
+        ),
         _records("lessons", LESSON_ENTRY, "what it taught"),
         _records("timeline", TIMELINE_ENTRY, "what happened when; shown in time order"),
         _records("updates", UPDATE_ENTRY, "public communication during the outage"),
@@ -188,6 +212,7 @@ INCIDENT = Record(
         Field("analysis", MARKDOWN, "the long-form post-mortem (or a sibling `<id>.md` file)"),
         Field("retrospective", RECORD, "what went well, what went wrong, where we got lucky", record=RETROSPECTIVE),
         Field("draft", BOOL, "`true`: shown by `mkdocs serve` only", default="false"),
+        Field("source", RECORD, "where the incident was imported from; written by `outagekb import`", record=SOURCE),
     ),
 )
 

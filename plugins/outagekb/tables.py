@@ -166,6 +166,26 @@ LESSON_INCIDENTS: Table[LessonRow] = Table(
 )
 
 
+TRIAGE: Table[IncidentRow] = Table(
+    "okb-triage",
+    (
+        Column("Date", _date),
+        Column("Incident", _title),
+        Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
+        Column("Severity", _severity),
+        Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
+        Column("Public updates", lambda s, item: td(item[1].update_count)),
+    ),
+    head_searched=False,
+)
+
+
+def triage_table(snippets: Snippets, incidents: Iterable[Incident], figures_by_id: Mapping[str, IncidentFigures]) -> Markup:
+    """The incidents whose causes are not yet classified: what a person classifying them needs first."""
+    body = snippets.rows("triage-row", ((i, figures_by_id[i.id]) for i in incidents), lambda i, f: TRIAGE.row(snippets, (i, f)))
+    return TRIAGE.html(body)
+
+
 def incidents_table(snippets: Snippets, incidents: Iterable[Incident], figures_by_id: Mapping[str, IncidentFigures]) -> Markup:
     """The incidents index: date, title, organization, severity, duration, causes."""
     body = snippets.rows(
