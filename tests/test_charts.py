@@ -222,7 +222,7 @@ def test_first_update_rows_sorted_by_median_and_capped() -> None:
         incident("b1", at(2021), first_update=5, organization="Fast"),
         incident("c1", at(2021), organization="Silent"),  # no updates: not on the chart
     ]
-    rows = charts.first_update_rows(corpus)
+    rows = charts.first_update_rows(corpus, CATALOG)
     assert [(row.label, row.percentile(50)) for row in rows] == [("Fast", 300), ("Slow", 3600)]
     chart, left_out = charts.first_update_chart(rows, id_prefix="f")
     assert left_out == 0
@@ -237,7 +237,7 @@ def test_first_update_rows_sorted_by_median_and_capped() -> None:
         for n in range(25)
         for k in range(1 + (n % 3))
     ]
-    rows = charts.first_update_rows(many)
+    rows = charts.first_update_rows(many, CATALOG)
     chart, left_out = charts.first_update_chart(rows, limit=20)
     assert left_out == 5
     shown = [own_text(t) for t in texts(parse(chart.svg), "okb-label")]
@@ -252,7 +252,9 @@ def test_first_update_rows_sorted_by_median_and_capped() -> None:
 
 
 def test_updates_before_the_start_are_drawn_at_the_edge() -> None:
-    rows = charts.first_update_rows([incident("early", at(2021), first_update=-5), incident("late", at(2021), first_update=20)])
+    rows = charts.first_update_rows(
+        [incident("early", at(2021), first_update=-5), incident("late", at(2021), first_update=20)], CATALOG
+    )
     chart, _ = charts.first_update_chart(rows)
     root = parse(chart.svg)
     x0 = charts.LABEL_WIDTH + 10

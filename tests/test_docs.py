@@ -19,6 +19,7 @@ RECORDS = [
     spec.SOURCE,
     spec.CATALOG_CAUSE,
     spec.CATALOG_LESSON,
+    spec.CATALOG_SEVERITY,
 ]
 
 

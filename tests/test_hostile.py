@@ -42,7 +42,7 @@ MARKDOWN_PAYLOADS = [
 HOSTILE_LINE = " ".join(p for p in PAYLOADS if "\n" not in p)[:200]
 HOSTILE_MARKDOWN = "\n\n".join(PAYLOADS + MARKDOWN_PAYLOADS)
 
-ID_VALUES = {"cause": "attack", "lesson": "monitoring", "incident": None}
+ID_VALUES = {"cause": "attack", "lesson": "monitoring", "incident": None, "severity": "major"}
 VALID = {
     spec.TIMESTAMP: "2024-05-01T10:00:00Z",
     spec.DATE: "2024-06-01",

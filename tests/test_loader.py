@@ -119,9 +119,58 @@ def test_yaml_and_yml_twins_are_duplicates(tmp_path: Path) -> None:
     assert any("duplicate id" in p[3] for p in problems), problems
 
 
-def test_subfolder_and_readme(tmp_path: Path) -> None:
-    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={"old/2020-01-01-x.yaml": MINIMAL_INCIDENT, "README.md": "hi"})
-    assert [p[0] for p in problems] == ["old"]
+def test_subfolders_are_read_at_any_depth_and_readmes_ignored(tmp_path: Path) -> None:
+    kb, problems = problems_for(
+        tmp_path,
+        MINIMAL_INCIDENT,
+        extra={"2020/2020-01-01-x.yaml": MINIMAL_INCIDENT, "2019/q4/2019-12-01-y.yaml": MINIMAL_INCIDENT, "2020/README.md": "hi"},
+    )
+    assert problems == []
+    assert sorted(i.id for i in kb.incidents) == ["2019-12-01-y", "2020-01-01-x", GOOD_ID]
+
+
+def test_an_id_is_unique_across_the_tree_and_the_clash_names_both_files(tmp_path: Path) -> None:
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={f"2024/{GOOD_ID}.yaml": MINIMAL_INCIDENT})
+    assert problems == [
+        (
+            f"{GOOD_ID}.yaml",
+            1,
+            1,
+            f"duplicate id `{GOOD_ID}`: `2024/{GOOD_ID}.yaml` and `{GOOD_ID}.yaml` have the same id; keep one file",
+        )
+    ]
+
+
+def test_an_analysis_lives_beside_its_incident(tmp_path: Path) -> None:
+    kb, problems = problems_for(
+        tmp_path,
+        MINIMAL_INCIDENT,
+        extra={
+            "2020/2020-01-01-x.yaml": MINIMAL_INCIDENT,
+            "2020/2020-01-01-x.md": "# Long\n\nText.\n",
+            f"2020/{GOOD_ID}.md": "x",
+        },
+    )
+    assert [(p[0], p[3]) for p in problems] == [
+        (f"{GOOD_ID}.md", f"`{GOOD_ID}.md` is no incident's analysis: there is no `{GOOD_ID}.yaml` beside it")
+    ]
+    assert next(i for i in kb.incidents if i.id == "2020-01-01-x").analysis.startswith("# Long")
+
+
+def test_editor_files_are_ignored_and_other_dotfiles_reported(tmp_path: Path) -> None:
+    editors = [
+        f".{GOOD_ID}.yaml.swp",
+        f".{GOOD_ID}.yaml.swo",
+        f"{GOOD_ID}.yaml~",
+        f".#{GOOD_ID}.yaml",
+        f"#{GOOD_ID}.yaml#",
+        "4913",
+        ".DS_Store",
+        "x.tmp",
+    ]
+    extra = {name: "not yaml: [" for name in editors} | {"2020/.x.yaml.swx": "", ".hidden.yaml": "a: 1\n"}
+    _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra=extra)
+    assert [p[0] for p in problems] == [".hidden.yaml"]
 
 
 def test_link_outside_repository(tmp_path: Path) -> None:
@@ -262,13 +311,20 @@ def test_ids_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
 
 def test_yml_twin_names_the_first_file(tmp_path: Path) -> None:
     _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={f"{GOOD_ID}.yml": MINIMAL_INCIDENT})
-    assert problems == [(f"{GOOD_ID}.yml", 1, 1, f"duplicate id `{GOOD_ID}`: `{GOOD_ID}.yaml` has the same id; keep one file")]
+    assert problems == [
+        (
+            f"{GOOD_ID}.yml",
+            1,
+            1,
+            f"duplicate id `{GOOD_ID}`: `{GOOD_ID}.yaml` and `{GOOD_ID}.yml` have the same id; keep one file",
+        )
+    ]
 
 
-def test_a_dotfolder_and_an_empty_subfolder_are_reported(tmp_path: Path) -> None:
+def test_a_dotfolder_is_reported_and_an_empty_subfolder_is_fine(tmp_path: Path) -> None:
     (tmp_path / "incidents" / "empty").mkdir(parents=True)
     _, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={".git-notes/x.yaml": "a: 1\n"})
-    assert sorted((p[0], p[1], p[2]) for p in problems) == [(".git-notes", 1, 1), ("empty", 1, 1)]
+    assert sorted((p[0], p[1], p[2]) for p in problems) == [(".git-notes", 1, 1)]
 
 
 def test_all_problems_in_all_files_in_one_run(tmp_path: Path) -> None:

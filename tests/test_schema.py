@@ -206,7 +206,7 @@ def test_the_site_publishes_both_schemas_with_its_own_catalog(tmp_path: Path) ->
     cause_ids = published["properties"]["causes"]["items"]["properties"]["cause"]["enum"]
     assert "config-change" in cause_ids and "dns" in cause_ids
     catalog = json.loads((site / "schema" / "catalog.schema.json").read_text(encoding="utf-8"))
-    assert set(catalog["properties"]) == {"causes", "lessons"}
+    assert set(catalog["properties"]) == {"causes", "lessons", "severities"}
 
 
 def test_schema_command_prints_the_schema(

@@ -16,7 +16,8 @@ on any static host and with MkDocs' two URL styles. Its shape (version 1)::
       "facets": [
         {"name": "cause", "label": "Cause", "values": ["network", "dns"],
          "labels": ["Network failure", "DNS failure"], "depth": [0, 1]},
-        {"name": "severity", "label": "Severity", "values": list(SEVERITIES)},
+        {"name": "severity", "label": "Severity", "values": ["critical", "major", "minor"],
+         "labels": ["critical", "major", "minor"]},      # the catalog's scale, most severe first
         ...
       ],
       "incidents": {
@@ -42,7 +43,7 @@ from typing import Any
 from . import paths
 from .cache import ReuseOrMake, make_fresh
 from .graph import Graph
-from .model import SEVERITIES, UNCLASSIFIED_TITLE, Catalog, Incident
+from .model import UNCLASSIFIED_TITLE, Catalog, Incident
 
 VERSION = 1
 SUMMARY_CHARS = 100
@@ -168,7 +169,8 @@ def build_index(
             values = list(catalog.lessons)
             entry["labels"] = [catalog.lessons[v].title for v in values]
         elif facet.name == "severity":
-            values = list(SEVERITIES)
+            values = list(catalog.severity_ids)
+            entry["labels"] = [level.title for level in catalog.severities]
         elif facet.name == "year":
             values = sorted(seen, reverse=True)
         else:

@@ -456,7 +456,8 @@ def duration_rows(
         point = Point(
             figure.seconds,
             figure.approximate,
-            f"{incident.title} ({incident.organization}, {incident.started:%Y-%m-%d}): {figures.format_figure(figure)}",
+            f"{incident.title} ({incident.organization}, {incident.started:%Y-%m-%d}, "
+            f"{catalog.severity_title(incident.severity)}): {figures.format_figure(figure)}",
             incident.id,
         )
         for cause_id in tree.with_ancestors(incident.cause_ids):
@@ -496,7 +497,7 @@ def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations") -
 
 
 def first_update_rows(
-    incidents: Iterable[Incident], figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+    incidents: Iterable[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
 ) -> list[Row]:
     """One row per organization with at least one known time to first update, fastest
     median first (ties: more incidents first, then by name)."""
@@ -508,7 +509,8 @@ def first_update_rows(
             figure = figures.time_to_first_update(incident)
         if figure.seconds is None:
             continue
-        label = f"{incident.title} ({incident.started:%Y-%m-%d}): first update {figures.format_figure(figure)} after start"
+        severity = catalog.severity_title(incident.severity)
+        label = f"{incident.title} ({incident.started:%Y-%m-%d}, {severity}): first update {figures.format_figure(figure)} after start"
         points[incident.organization].append(Point(figure.seconds, figure.approximate, label, incident.id))
     rows = [Row(name, found) for name, found in points.items()]
     rows.sort(key=lambda row: (row.percentile(50) or 0.0, -len(row.points), row.label))
@@ -565,7 +567,7 @@ def stats(
     incidents: Sequence[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
 ) -> Stats:
     """The three charts for a list of published incidents (`figures_by_id`: their figures, when computed)."""
-    first_update, left_out = first_update_chart(first_update_rows(incidents, figures_by_id))
+    first_update, left_out = first_update_chart(first_update_rows(incidents, catalog, figures_by_id))
     return Stats(
         years=year_chart(count_by_year(incidents, catalog), catalog),
         durations=duration_chart(duration_rows(incidents, catalog, figures_by_id)),

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import __version__, model, paths, schema, spec
-from .convert import Converter, suggestion
+from . import __version__, paths, schema, spec
+from .convert import Converter, one_of, suggestion
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
 from .model import Catalog
 
@@ -46,6 +46,7 @@ class Project:
     site_url: str | None = None
     site_dir: str = "site"
     custom_dir: str | None = None  # the theme's custom_dir, whose outagekb/ folder overrides templates
+    organization: str | None = None  # the plugin's default organization
 
 
 def _project(path: str = "mkdocs.yml") -> Project:
@@ -78,6 +79,7 @@ def _project(path: str = "mkdocs.yml") -> Project:
         site_url=site_url if isinstance(site_url, str) and site_url else None,
         site_dir=os.path.join(base, str(config.get("site_dir") or "site")),
         custom_dir=os.path.join(base, custom_dir) if isinstance(custom_dir, str) and custom_dir else None,
+        organization=str(options["organization"]) if options.get("organization") else None,
     )
 
 
@@ -102,18 +104,22 @@ def _outagekb_options(plugins: object) -> dict[str, object] | None:
 def validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     targets: list[str] = args.paths
+    project = _project()
     catalog: str | None = None
     if not targets:
-        project = _project()
         catalog = project.catalog
         targets = [project.incidents]
+    organization = project.organization
     folders: list[str] = []
-    files: dict[str, set[str]] = {}  # folder -> the files asked for in it
+    files: dict[str, set[str]] = {}  # knowledge base folder -> the files asked for in it
     for target in targets:
         if os.path.isdir(target):
             folders.append(target)
         elif os.path.exists(target):
-            files.setdefault(os.path.dirname(target) or ".", set()).add(os.path.abspath(target))
+            # a file is checked with its whole knowledge base: the one mkdocs.yml names when the
+            # file lies in it (at any depth), else the file's own folder
+            inside = os.path.isdir(project.incidents) and paths.is_inside(target, project.incidents)
+            files.setdefault(project.incidents if inside else os.path.dirname(target) or ".", set()).add(os.path.abspath(target))
         else:
             print(f"outagekb validate: {target}: no such file or folder", file=sys.stderr)
             return 2
@@ -121,12 +127,12 @@ def validate(args: argparse.Namespace) -> int:
     checked = 0
     for folder in folders:
         counts: dict[str, int] = {}
-        _, found = load_knowledge_base(folder, catalog, counts=counts, models=False)
+        _, found = load_knowledge_base(folder, catalog, counts=counts, models=False, organization=organization)
         problems += found
         checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
-        _, found = load_knowledge_base(folder, catalog, models=False)
+        _, found = load_knowledge_base(folder, catalog, models=False, organization=organization)
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
         checked += len(wanted)
@@ -161,7 +167,7 @@ def print_schema(args: argparse.Namespace) -> int:
     if problems:
         print_problems(problems, sys.stderr)
         return 1
-    print(schema.dumps(schema.incident_schema(catalog)), end="")
+    print(schema.dumps(schema.incident_schema(catalog, organization=project.organization)), end="")
     return 0
 
 
@@ -196,6 +202,14 @@ def _field(name: str) -> spec.Field:
     return found
 
 
+def _severity(value: str, catalog: Catalog) -> tuple[object, str | None]:
+    """A severity given on the command line or at a prompt: one of the catalog's scale."""
+    levels = catalog.severity_ids
+    if value in levels:
+        return value, None
+    return None, f"`{value}` is not one of {one_of(levels)}{suggestion(value, levels)}"
+
+
 def _check_ids(values: list[str], known: Mapping[str, object], what: str) -> str | None:
     for value in values:
         if value not in known:
@@ -219,13 +233,19 @@ def new_incident(args: argparse.Namespace) -> int:
         return 1
     new = NewIncident(services=list(args.service or []), causes=list(args.cause or []), lessons=list(args.lesson or []))
     new.tags = list(args.tag or [])
-    for name, value in (("title", args.title), ("organization", args.organization), ("severity", args.severity)):
+    for name, value in (("title", args.title), ("organization", args.organization)):
         if value is not None:
             checked, error = _check(_field(name).kind, value, _field(name))
             if error:
                 print(f"outagekb new: --{name}: {error}", file=sys.stderr)
                 return 2
             setattr(new, name, checked)
+    if args.severity is not None:
+        severity, error = _severity(args.severity, catalog)
+        if error:
+            print(f"outagekb new: --severity: {error}", file=sys.stderr)
+            return 2
+        new.severity = str(severity)
     if args.started is not None:
         started, error = _check(spec.TIMESTAMP, args.started, _field("started"))
         if error:
@@ -240,7 +260,7 @@ def new_incident(args: argparse.Namespace) -> int:
     interactive = not args.no_input and sys.stdin.isatty()
     if interactive:
         try:
-            _ask_missing(new, catalog)
+            _ask_missing(new, catalog, project.organization)
         except EOFError:
             print("\noutagekb new: input ended; nothing was written", file=sys.stderr)
             return 1
@@ -268,7 +288,7 @@ def new_incident(args: argparse.Namespace) -> int:
         else os.path.relpath(os.path.join(project.site_dir, schema.INCIDENT_SCHEMA_PATH), os.path.abspath(folder))
     )
     try:
-        write_new(target, incident_text(new, catalog, schema_url.replace(os.sep, "/")))
+        write_new(target, incident_text(new, catalog, schema_url.replace(os.sep, "/"), project.organization))
     except FileExistsError:
         print(f"outagekb new: {target} already exists; nothing was written", file=sys.stderr)
         return 1
@@ -300,9 +320,11 @@ def _ask(prompt: str, check: Callable[[str], tuple[object, str | None]]) -> obje
         print(f"  {error}", file=sys.stderr)
 
 
-def _ask_missing(new: NewIncident, catalog: Catalog) -> None:
+def _ask_missing(new: NewIncident, catalog: Catalog, default_organization: str | None) -> None:
     print("New incident. Press Enter to leave a field empty and fill it in later.", file=sys.stderr)
     for name, prompt in (("title", "Title (what failed, and how): "), ("organization", "Organization: ")):
+        if name == "organization" and default_organization:
+            continue  # the site's default: the file need not name it
         if getattr(new, name) is None:
             f = _field(name)
             setattr(new, name, _ask(prompt, lambda answer, f=f: _check(f.kind, answer, f)))  # type: ignore[misc]
@@ -312,8 +334,8 @@ def _ask_missing(new: NewIncident, catalog: Catalog) -> None:
         answer = _ask("Services affected (comma-separated): ", lambda a: (_split(a), None) if _split(a) else (None, "give one"))
         new.services = list(answer) if isinstance(answer, list) else []
     if new.severity is None:
-        f = _field("severity")
-        new.severity = _ask(f"Severity ({', '.join(f.choices)}): ", lambda a: _check(f.kind, a, f))  # type: ignore[assignment]
+        answer = _ask(f"Severity ({', '.join(catalog.severity_ids)}): ", lambda a: _severity(a, catalog))
+        new.severity = str(answer) if answer else None
     if new.started is None:
         f = _field("started")
         prompt = "Started (with UTC offset, e.g. 2025-03-04T15:16:00-08:00): "
@@ -409,7 +431,7 @@ def render_folder(args: argparse.Namespace) -> int:
 
     project = _project()
     folder = args.incidents or project.incidents
-    kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None)
+    kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None, organization=project.organization)
     if problems:
         print_problems(problems)
         print(f"outagekb render: {len(problems)} problem(s) in the incident files; nothing was written", file=sys.stderr)
@@ -471,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--title", help="one line: what failed, and how")
     create.add_argument("--organization", help="whose service failed")
     create.add_argument("--service", action="append", metavar="NAME", help="a service affected (repeat for several)")
-    create.add_argument("--severity", choices=model.SEVERITIES)
+    create.add_argument("--severity", metavar="ID", help="one of the catalog's severities (critical, major, minor by default)")
     create.add_argument("--started", metavar="TIMESTAMP", help="when impact began, with its offset: 2025-03-04T15:16:00-08:00")
     create.add_argument("--cause", action="append", metavar="ID", help="a cause id from the catalog (repeat; the trigger first)")
     create.add_argument("--lesson", action="append", metavar="ID", help="a lesson id from the catalog (repeat)")

@@ -18,6 +18,10 @@ class OutagekbConfig(base.Config):
     Default: `<incidents>/catalog.yaml` when it exists, else the catalog shipped with outagekb.
     """
 
+    organization = c.Optional(c.Type(str))
+    """The organization of every incident file that names none: a one-company knowledge base
+    need not repeat it in every file."""
+
     search_exclude = c.ListOfItems(c.Choice(SEARCH_SECTIONS), default=[])
     """Sections of incident pages to leave out of the search index, to keep it small at
     thousands of incidents: any of timeline, updates, actions, retrospective, analysis, references."""

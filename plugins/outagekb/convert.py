@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import abc
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Final, TypeAlias, final
@@ -111,8 +112,10 @@ def quote(text: str, limit: int = 40) -> str:
 class Converter:
     """Converts one file's nodes; collects problems and the ids it must check later."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, defaults: abc.Mapping[str, Value] | None = None) -> None:
         self.path = path
+        self.defaults = defaults or {}
+        """Values of top-level fields a file may leave out (the site's default `organization`)."""
         self.problems: list[Problem] = []
         self.id_uses: list[IdUse] = []
 
@@ -155,6 +158,8 @@ class Converter:
                     f"`{f.unless}: true`, but `{f.name}` is given (line {given.line}); "
                     f"remove `{f.unless}: true` now that the {f.name} are known",
                 )
+            elif f.required and f.name not in values and not where and f.name in self.defaults and node.get(f.name) is None:
+                values[f.name] = self.defaults[f.name]
             elif f.required and f.name not in values and not excused:
                 # missing, empty, or failed its check: a failed value (never an empty one) was reported already
                 complete = False
@@ -344,6 +349,10 @@ class Converter:
 def _expected(f: spec.Field) -> str:
     if f.kind == spec.ENUM:
         return f"one of {one_of(f.choices)}"
+    if f.kind == spec.ID and f.refers == "severity":
+        return "a severity level (one word, such as `major`)"
+    if f.kind == spec.ID and f.refers:
+        return f"a {f.refers} id"
     return {
         spec.LINE: "one line of text",
         spec.MARKDOWN: "text (Markdown)",

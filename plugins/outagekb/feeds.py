@@ -93,8 +93,8 @@ def export_json(graph: Graph, *, use_directory_urls: bool, site_url: str | None,
     return '{"version":1,"incidents":[' + ",".join(records) + "]}\n"
 
 
-def export_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of `incidents.json`."""
+def export_schema(catalog: Catalog) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `incidents.json`, with the catalog's severity scale."""
     text = {"type": "string"}
     texts = {"type": "array", "items": text}
     stamp = {"type": ["string", "null"], "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([+-]\\d{2}:\\d{2}|Z)$"}
@@ -105,7 +105,7 @@ def export_schema() -> dict[str, Any]:
         "title": text,
         "organization": text,
         "services": texts,
-        "severity": {"enum": list(model.SEVERITIES)},
+        "severity": {"enum": list(catalog.severity_ids)},
         "started": {**stamp, "type": "string"},
         "detected": stamp,
         "mitigated": stamp,
@@ -226,7 +226,10 @@ def atom_feed(
         for ref, cause_title in zip(incident.causes, titles, strict=True):
             _sub(entry, "category", term=ref.cause, label=cause_title)
         causes = ", ".join(titles) if titles else model.UNCLASSIFIED_TITLE.lower()
-        summary = prose.to_html(incident.summary) + f"<p>{prose.escape(f'Causes: {causes}. Severity: {incident.severity}.')}</p>"
+        summary = (
+            prose.to_html(incident.summary)
+            + f"<p>{prose.escape(f'Causes: {causes}. Severity: {catalog.severity_title(incident.severity)}.')}</p>"
+        )
         _sub(entry, "summary", summary, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

@@ -76,7 +76,7 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
         by_organization[incident.organization].append(incident)
         by_year[incident.started.year].append(incident)
         for action in incident.actions:
-            if action.status == "open":
+            if action.is_open:
                 actions[action.lesson].append((incident, action))
     for incident in kb.incidents:
         for other in incident.related:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from . import model, spec
-from .convert import Converter, IdUse, Invalid, Value, Values, quote, suggestion
+from .convert import Converter, IdUse, Invalid, Value, Values, one_of, quote, suggestion
 from .paths import id_problem, is_inside
 from .problems import Problem
 from .yamlread import Mapping, Node, Sequence, position, read_file, read_text
@@ -48,70 +48,96 @@ class Loaded:
     problems: list[Problem]
 
 
+EDITOR_FILES = re.compile(r"^(?:\..*\.sw[a-px]|.*~|\.#.*|#.*#|4913|\.DS_Store|.*\.tmp)$")
+"""Swap, backup and lock files that editors keep beside a file while it is open (vim's
+`.x.yaml.swp` and its `4913` probe, Emacs' `x.yaml~`, `.#x.yaml` and `#x.yaml#`, macOS'
+`.DS_Store`, `*.tmp`): not incidents, and not a mistake to report."""
+
+
 def scan_directory(directory: str, root: str | None = None) -> Listing:
-    """Sort the folder's entries into incidents and analyses; report everything else."""
+    """Sort the folder's entries, at any depth, into incidents and analyses; report everything
+    else. An id is a file's stem and must be unique across the whole tree."""
     listing = Listing()
     root = root or os.path.dirname(os.path.abspath(directory))
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as error:
-        listing.problems.append(Problem(directory, 1, 1, f"cannot read the incidents folder: {error.strerror or error}"))
-        return listing
-    markdown: dict[str, str] = {}
-    by_lower: dict[str, str] = {}
-    for entry in entries:
-        name, path = entry.name, entry.path
-        stem, suffix = os.path.splitext(name)
-        if name.lower() in IGNORED_NAMES or name == CATALOG_NAME:
-            continue
-        if entry.is_symlink() and not is_inside(path, root):
-            listing.problems.append(Problem(path, 1, 1, "a link that points outside the repository; copy the file in instead"))
-            continue
-        if name.startswith("."):
-            listing.problems.append(Problem(path, 1, 1, "hidden files are not read in the incidents folder; remove it"))
-            continue
-        if entry.is_dir():
-            listing.problems.append(
-                Problem(path, 1, 1, "sub-folders are not read; put incident files directly in the incidents folder")
-            )
-            continue
-        if not entry.is_file():
-            listing.problems.append(Problem(path, 1, 1, "not a regular file; remove it from the incidents folder"))
-            continue
-        if stem == "catalog" and suffix in INCIDENT_SUFFIXES:
-            listing.problems.append(Problem(path, 1, 1, f"the catalog must be named `{CATALOG_NAME}`; rename it"))
-            continue
-        if suffix == ".md":
-            markdown[stem] = path
-            continue
-        if suffix not in INCIDENT_SUFFIXES:
-            near = suggestion(suffix.lstrip("."), ["yaml", "yml"]) if suffix else ""
-            message = f"not an incident file: only `.yaml` and `.yml` files (and `<id>.md` analyses) belong here{near}"
-            if suffix.lower() in INCIDENT_SUFFIXES:
-                message = f"use a lowercase extension: rename to `{stem}{suffix.lower()}`"
-            listing.problems.append(Problem(path, 1, 1, message))
-            continue
-        why = id_problem(stem)
-        if why is not None:
-            listing.problems.append(Problem(path, 1, 1, f"bad file name: {why}"))
-            continue
-        twin = by_lower.get(stem.lower())
-        if twin is not None:
-            listing.problems.append(
-                Problem(path, 1, 1, f"duplicate id `{stem}`: `{os.path.basename(twin)}` has the same id; keep one file")
-            )
-            continue
-        by_lower[stem.lower()] = path
-        listing.incidents.append((stem, path))
-    incident_ids = {incident_id for incident_id, _ in listing.incidents}
-    for stem, path in sorted(markdown.items()):
-        if stem in incident_ids:
+    markdown: dict[tuple[str, str], str] = {}  # (folder, stem) -> path of an `<id>.md`
+    where: dict[str, str] = {}  # id, lowercased -> the path that has it
+    visited: set[str] = set()  # folders by their real path, so that a link cannot loop
+
+    def scan(folder: str, top: bool) -> None:
+        visited.add(os.path.realpath(folder))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            listing.problems.append(Problem(folder, 1, 1, f"cannot read the incidents folder: {error.strerror or error}"))
+            return
+        for entry in entries:
+            name, path = entry.name, entry.path
+            stem, suffix = os.path.splitext(name)
+            if name.lower() in IGNORED_NAMES or (top and name == CATALOG_NAME) or EDITOR_FILES.match(name):
+                continue
+            if entry.is_symlink() and not is_inside(path, root):
+                listing.problems.append(
+                    Problem(path, 1, 1, "a link that points outside the repository; copy the file in instead")
+                )
+                continue
+            if name.startswith("."):
+                listing.problems.append(Problem(path, 1, 1, "hidden files are not read in the incidents folder; remove it"))
+                continue
+            if entry.is_dir():
+                if os.path.realpath(path) not in visited:
+                    scan(path, False)
+                continue
+            if not entry.is_file():
+                listing.problems.append(Problem(path, 1, 1, "not a regular file; remove it from the incidents folder"))
+                continue
+            if stem == "catalog" and suffix in INCIDENT_SUFFIXES:
+                message = (
+                    f"the catalog must be named `{CATALOG_NAME}`; rename it"
+                    if top
+                    else (f"the catalog belongs at the top of the incidents folder, as `{CATALOG_NAME}`; move it there")
+                )
+                listing.problems.append(Problem(path, 1, 1, message))
+                continue
+            if suffix == ".md":
+                markdown[(folder, stem)] = path
+                continue
+            if suffix not in INCIDENT_SUFFIXES:
+                near = suggestion(suffix.lstrip("."), ["yaml", "yml"]) if suffix else ""
+                message = f"not an incident file: only `.yaml` and `.yml` files (and `<id>.md` analyses) belong here{near}"
+                if suffix.lower() in INCIDENT_SUFFIXES:
+                    message = f"use a lowercase extension: rename to `{stem}{suffix.lower()}`"
+                listing.problems.append(Problem(path, 1, 1, message))
+                continue
+            why = id_problem(stem)
+            if why is not None:
+                listing.problems.append(Problem(path, 1, 1, f"bad file name: {why}"))
+                continue
+            twin = where.get(stem.lower())
+            if twin is not None:
+                first, again = (_relative(p, directory) for p in (twin, path))
+                message = f"duplicate id `{stem}`: `{first}` and `{again}` have the same id; keep one file"
+                listing.problems.append(Problem(path, 1, 1, message))
+                continue
+            where[stem.lower()] = path
+            listing.incidents.append((stem, path))
+
+    scan(directory, True)
+    listing.incidents.sort()
+    folder_of = {incident_id: os.path.dirname(path) for incident_id, path in listing.incidents}
+    for (folder, stem), path in sorted(markdown.items()):
+        if folder_of.get(stem) == folder:
             listing.analyses[stem] = path
         else:
+            beside = " beside it" if stem in folder_of else ""
             listing.problems.append(
-                Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's analysis: there is no `{stem}.yaml`")
+                Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's analysis: there is no `{stem}.yaml`{beside}")
             )
     return listing
+
+
+def _relative(path: str, folder: str) -> str:
+    """A path as the incidents folder's own, for messages that name two files."""
+    return os.path.relpath(path, folder).replace(os.sep, "/")
 
 
 def read_analysis(path: str) -> tuple[str | None, list[Problem]]:
@@ -141,12 +167,13 @@ def _node_at(root: Mapping, *steps: str | int) -> Node:
     return node
 
 
-def load_incident(incident_id: str, path: str, analysis_path: str | None = None) -> Loaded:
-    """Read, check and convert one incident file (ids it names are checked later)."""
+def load_incident(incident_id: str, path: str, analysis_path: str | None = None, organization: str | None = None) -> Loaded:
+    """Read, check and convert one incident file (ids it names are checked later);
+    `organization` is the site's default for a file that names none."""
     root, problems = read_file(path)
     if root is None:
         return Loaded(path, None, [], problems)
-    converter = Converter(path)
+    converter = Converter(path, {"organization": organization} if organization else None)
     values = converter.record(root, spec.INCIDENT, "", partial=True)
     problems += converter.problems
     if isinstance(values, Invalid):
@@ -249,7 +276,7 @@ def _source(value: object) -> model.Source | None:
     return model.Source(_required_text(value, "kind"), _required_text(value, "id"), _optional_text(value, "url"))
 
 
-_CACHE: dict[tuple[str, str, str | None], tuple[tuple[object, ...], Loaded]] = {}
+_CACHE: dict[tuple[str, str, str | None, str | None], tuple[tuple[object, ...], Loaded]] = {}
 """Incidents read in this process, by id and paths, with the stat of their files when read.
 
 `mkdocs serve` loads the knowledge base again on every change; a file whose size and
@@ -267,14 +294,16 @@ def _file_signature(path: str | None) -> tuple[object, ...]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def load_incident_cached(incident_id: str, path: str, analysis_path: str | None = None) -> Loaded:
+def load_incident_cached(
+    incident_id: str, path: str, analysis_path: str | None = None, organization: str | None = None
+) -> Loaded:
     """`load_incident`, reusing the last result while the file (and its analysis) are unchanged."""
-    key = (incident_id, path, analysis_path)
+    key = (incident_id, path, analysis_path, organization)
     signature = _file_signature(path) + _file_signature(analysis_path)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    loaded = load_incident(incident_id, path, analysis_path)
+    loaded = load_incident(incident_id, path, analysis_path, organization)
     _CACHE[key] = (signature, loaded)
     return loaded
 
@@ -394,6 +423,7 @@ def _action(entry: Values) -> model.Action:
         _optional_text(entry, "lesson"),
         _optional_text(entry, "owner"),
         _date(entry, "due"),
+        _optional_text(entry, "ticket"),
     )
 
 
@@ -429,8 +459,9 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
         return model.Catalog(path=path), problems
     causes: dict[str, model.Cause] = {}
     lessons: dict[str, model.Lesson] = {}
+    severities: list[model.Severity] = []
     cause_index: dict[str, int] = {}  # id -> position in the file, for errors about parents
-    for kind in ("causes", "lessons"):
+    for kind in ("causes", "lessons", "severities"):
         seen: dict[str, int] = {}
         for index, entry in enumerate(_items(values, kind)):
             if not isinstance(entry, dict):
@@ -444,6 +475,9 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
                 continue
             seen[entry_id] = index
             title = _required_text(entry, "title")
+            if kind == "severities":
+                severities.append(model.Severity(entry_id, title, _text(entry, "description")))
+                continue
             summary, description = _text(entry, "summary"), _text(entry, "description")
             aliases = tuple(_texts(entry, "aliases"))
             if kind == "causes":
@@ -482,7 +516,7 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
                 break
             chain.append(current.parent)
             current = causes.get(current.parent)
-    return model.Catalog(causes, lessons, path), problems
+    return model.Catalog(causes, lessons, path, tuple(severities) or model.DEFAULT_SEVERITIES), problems
 
 
 _CATALOGS: dict[str, tuple[tuple[object, ...], tuple[model.Catalog, list[Problem]]]] = {}
@@ -513,15 +547,23 @@ def shipped_catalog() -> model.Catalog:
 
 
 def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[str]) -> list[Problem]:
-    """Every cause, lesson and related id must exist; suggest the closest one when not."""
+    """Every cause, lesson, severity and related id must exist; suggest the closest one when not."""
     problems: list[Problem] = []
     shipped = shipped_catalog()
-    defined_ids = {"cause": set(catalog.causes), "lesson": set(catalog.lessons), "incident": incident_ids}
+    severities = catalog.severity_ids
+    defined_ids = {
+        "cause": set(catalog.causes),
+        "lesson": set(catalog.lessons),
+        "incident": incident_ids,
+        "severity": set(severities),
+    }
     for item in loaded:
         for use in item.id_uses:
             if use.value in defined_ids[use.kind]:
                 continue
-            if use.kind == "incident":
+            if use.kind == "severity":  # a short scale: all of it, in its order
+                message = f"{use.where}: {quote(use.value)} is not one of {one_of(severities)}{suggestion(use.value, severities)}"
+            elif use.kind == "incident":
                 message = f"{use.where}: no incident has the id {quote(use.value)}{suggestion(use.value, incident_ids)}"
             else:
                 shipped_ids = shipped.causes if use.kind == "cause" else shipped.lessons
@@ -547,23 +589,31 @@ def load_knowledge_base(
     counts: dict[str, int] | None = None,
     cache: bool = False,
     models: bool = True,
+    organization: str | None = None,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line.
 
     `counts`, when given, receives `files`: how many incident files were read, clean or not.
     `cache`: reuse what this process read before from files that did not change (serve).
-    `models=False`: keep only the problems (validate), so that memory does not grow with N."""
+    `models=False`: keep only the problems (validate), so that memory does not grow with N.
+    `organization`: the site's default, for incident files that name none."""
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects that all live on: collecting them midway is wasted work
     try:
-        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models)
+        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load_knowledge_base(
-    incidents_dir: str, catalog_path: str | None, root: str | None, counts: dict[str, int] | None, cache: bool, models: bool
+    incidents_dir: str,
+    catalog_path: str | None,
+    root: str | None,
+    counts: dict[str, int] | None,
+    cache: bool,
+    models: bool,
+    organization: str | None,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
@@ -575,7 +625,7 @@ def _load_knowledge_base(
         problems.append(Problem(catalog_path, 1, 1, "the catalog file does not exist"))
     if not os.path.isdir(incidents_dir):
         problems.append(Problem(incidents_dir, 1, 1, "the incidents folder does not exist"))
-        return model.KnowledgeBase(catalog, ()), problems
+        return model.KnowledgeBase(catalog, (), organization), problems
     listing = scan_directory(incidents_dir, root)
     problems += listing.problems
     if counts is not None:
@@ -583,7 +633,7 @@ def _load_knowledge_base(
     loaded: list[Loaded] = []
     read = load_incident_cached if cache else load_incident
     for incident_id, path in listing.incidents:
-        item = read(incident_id, path, listing.analyses.get(incident_id))
+        item = read(incident_id, path, listing.analyses.get(incident_id), organization)
         if not models and item.incident is not None:
             item = Loaded(item.path, None, item.id_uses, item.problems)
         loaded.append(item)
@@ -593,4 +643,4 @@ def _load_knowledge_base(
     problems += id_problems
     broken = {p.path for p in id_problems}
     incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)
-    return model.KnowledgeBase(catalog, incidents), sorted(set(problems))
+    return model.KnowledgeBase(catalog, incidents, organization), sorted(set(problems))

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 SEVERITIES = ("critical", "major", "minor")
+"""The severity scale of a catalog that defines none."""
 ROLES = ("trigger", "root", "contributing")
 TIMELINE_KINDS = ("detect", "escalate", "communicate", "mitigate", "deploy", "rollback", "resolve", "other")
 UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-ACTION_STATUSES = ("open", "done")
+ACTION_STATUSES = ("open", "in-progress", "done", "wont-do")
+OPEN_ACTION_STATUSES = ("open", "in-progress")
+"""Statuses of follow-up work that is still to be done: the open-actions page lists them."""
 REFERENCE_KINDS = ("postmortem", "status", "news", "other")
 TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
 SOURCE_KINDS = ("statuspage", "gcp", "csv")
@@ -62,6 +65,12 @@ class Action:
     lesson: str | None = None
     owner: str | None = None
     due: date | None = None
+    ticket: str | None = None
+    """The ticket that tracks the work (an https URL)."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,16 +229,44 @@ def _chain(causes: Mapping[str, Cause], cause_id: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Severity:
+    """One level of a knowledge base's severity scale (`sev1`, "SEV-1", what it means)."""
+
+    id: str
+    title: str
+    description: str = ""
+
+
+DEFAULT_SEVERITIES = (
+    Severity("critical", "critical", "The service was down for most users."),
+    Severity("major", "major", "A core feature was down or badly degraded."),
+    Severity("minor", "minor", "Limited impact."),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """Causes and lessons in file order; a cause's parent is another cause's id."""
 
     causes: dict[str, Cause] = field(default_factory=dict)
     lessons: dict[str, Lesson] = field(default_factory=dict)
     path: str = ""
+    severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
+    """The severity scale, most severe first: the catalog's own, else `critical | major | minor`."""
     tree: CauseTree = field(init=False, repr=False, compare=False)
+    severity_rank: dict[str, int] = field(init=False, repr=False, compare=False)
+    """severity id -> its place on the scale, 1 for the most severe."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tree", CauseTree(self.causes))
+        object.__setattr__(self, "severity_rank", {s.id: rank for rank, s in enumerate(self.severities, start=1)})
+
+    @property
+    def severity_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.severities)
+
+    def severity_title(self, severity_id: str) -> str:
+        return self.severities[self.severity_rank[severity_id] - 1].title
 
     def children(self, cause_id: str) -> list[str]:
         return list(self.tree.children.get(cause_id, ()))
@@ -250,6 +287,8 @@ class KnowledgeBase:
 
     catalog: Catalog
     incidents: tuple[Incident, ...]
+    organization: str | None = None
+    """The site's default organization, for incident files that name none."""
 
     @property
     def published(self) -> tuple[Incident, ...]:

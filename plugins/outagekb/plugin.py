@@ -78,7 +78,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
         if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
             config.extra_javascript.append(paths.BROWSE_SCRIPT)
-        kb, problems = load_knowledge_base(self.incidents_dir, catalog, root, cache=self.serve is not None)
+        kb, problems = load_knowledge_base(
+            self.incidents_dir, catalog, root, cache=self.serve is not None, organization=self.config.organization
+        )
         if problems:
             count = len(problems)
             raise _failure(

@@ -453,13 +453,16 @@ class Renderer:
                 paths.BROWSE_DATA,
                 browse.index_json(self.graph, use_directory_urls=directory_urls, reuse=self.reuse),
             ),
-            Asset(schema.INCIDENT_SCHEMA_PATH, schema.dumps(schema.incident_schema(self.catalog))),
+            Asset(
+                schema.INCIDENT_SCHEMA_PATH,
+                schema.dumps(schema.incident_schema(self.catalog, organization=self.graph.kb.organization)),
+            ),
             Asset(schema.CATALOG_SCHEMA_PATH, schema.dumps(schema.catalog_schema())),
             Asset(
                 feeds.EXPORT_PATH,
                 feeds.export_json(self.graph, use_directory_urls=directory_urls, site_url=site_url, reuse=self.reuse),
             ),
-            Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema())),
+            Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema(self.catalog))),
             *(
                 Asset(path, text)
                 for path, text in feeds.site_feeds(self.graph, use_directory_urls=directory_urls, site_url=site_url)

@@ -63,8 +63,9 @@ class NewIncident:
     tags: list[str] = field(default_factory=list)
 
 
-def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
-    """The new file: every required field (empty where unknown), hints for the optional ones."""
+def incident_text(new: NewIncident, catalog: Catalog, schema_url: str, default_organization: str | None = None) -> str:
+    """The new file: every required field (empty where unknown), hints for the optional ones;
+    no `organization` when the site has a default one and the author named none."""
     lines = [SCHEMA_COMMENT.format(url=schema_url).rstrip("\n")]
     lines.append("# A new incident. Fill in every empty field; `outagekb validate` lists what is missing.")
     lines.append("# The format: docs/format.md in the knowledge base, or `outagekb schema` for your editor.")
@@ -73,12 +74,15 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str) -> str:
         lines.append(f"{name}: {_yaml_string(value)}" if value else f"{name}:  # required: {hint}")
 
     scalar("title", new.title, "one line, what failed and how")
-    scalar("organization", new.organization, "whose service failed")
+    if new.organization or not default_organization:
+        scalar("organization", new.organization, "whose service failed")
+    else:
+        lines.append(f"# organization: {_yaml_string(default_organization)}  # the site's default; write another to override it")
     if new.services:
         lines.append("services: [" + ", ".join(_yaml_string(s) for s in new.services) + "]")
     else:
         lines.append("services:  # required: [Product, API]")
-    scalar("severity", new.severity, _choices("severity"))
+    scalar("severity", new.severity, " | ".join(catalog.severity_ids))
     started = new.started.isoformat() if new.started else None
     scalar("started", started, "when impact began, with its UTC offset: 2025-03-04T15:16:00-08:00")
     lines += [

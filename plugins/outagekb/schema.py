@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from . import convert, spec
-from .model import Catalog
+from .model import DEFAULT_SEVERITIES, Catalog
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 INCIDENT_SCHEMA_PATH = "schema/incident.schema.json"
@@ -95,10 +95,19 @@ class _Generator:
 
     def identifier(self, f: spec.Field) -> dict[str, Any]:
         entries: dict[str, Any] = {}
-        if self.catalog is not None and f.refers == "cause":
-            entries = self.catalog.causes
-        elif self.catalog is not None and f.refers == "lesson":
-            entries = self.catalog.lessons
+        catalog = self.catalog
+        if catalog is not None and f.refers == "cause":
+            entries = catalog.causes
+        elif catalog is not None and f.refers == "lesson":
+            entries = catalog.lessons
+        elif f.refers == "severity":  # a scale always exists: the catalog's, else the default one
+            scale = catalog.severities if catalog is not None else DEFAULT_SEVERITIES
+            return {
+                "enum": [level.id for level in scale],
+                "markdownEnumDescriptions": [
+                    f"{level.title}: {level.description}" if level.description else level.title for level in scale
+                ],
+            }
         if entries:
             return {
                 "enum": list(entries),
@@ -124,10 +133,15 @@ def _document(title: str, description: str, record: spec.Record, catalog: Catalo
     return {"$schema": DRAFT, "title": title, "description": description, **_Generator(catalog).record(record)}
 
 
-def incident_schema(catalog: Catalog | None = None) -> dict[str, Any]:
-    """The schema of one incident file; with `catalog`, cause and lesson ids are enums."""
+def incident_schema(catalog: Catalog | None = None, *, organization: str | None = None) -> dict[str, Any]:
+    """The schema of one incident file; with `catalog`, cause and lesson ids are enums; with
+    the site's default `organization`, a file may leave it out."""
     description = "One outage, as a YAML file in incidents/ (format version 1)."
-    return _document("outagekb incident", description, spec.INCIDENT, catalog)
+    document = _document("outagekb incident", description, spec.INCIDENT, catalog)
+    if organization:
+        document["required"].remove("organization")
+        document["properties"]["organization"]["default"] = organization
+    return document
 
 
 def catalog_schema() -> dict[str, Any]:

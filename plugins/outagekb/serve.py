@@ -65,12 +65,12 @@ class ServedPage(File):
 
 
 def links_inside(folder: str) -> bool:
-    """Whether any entry of the folder is a symbolic link."""
-    try:
-        with os.scandir(folder) as entries:
-            return any(entry.is_symlink() for entry in entries)
-    except OSError:
-        return True  # unreadable now: leave the folder to MkDocs' own watching
+    """Whether any entry of the folder or its sub-folders is a symbolic link."""
+    failed: list[OSError] = []
+    for directory, folders, files in os.walk(folder, onerror=failed.append):
+        if any(os.path.islink(os.path.join(directory, name)) for name in (*folders, *files)):
+            return True
+    return bool(failed)  # unreadable now: leave the folder to MkDocs' own watching
 
 
 class ServeSession:

@@ -7,8 +7,10 @@ value is escaped here. Templates receive a page's `Snippets` as `snippets`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -21,6 +23,24 @@ if TYPE_CHECKING:
 
 def escape(value: object) -> str:
     return prose.escape(str(value))
+
+
+_TICKET_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,9}-\d+)(?![A-Za-z0-9])")
+"""A tracker's key in a ticket URL: Jira's `OPS-123`, Linear's `ENG-42`, YouTrack's `PRJ-7`."""
+_ISSUE_NUMBER = re.compile(r"/(?:-/)?(?:issues|pull|merge_requests|work_items)/(\d+)(?:$|[/?#])")
+"""An issue or pull request number in a GitHub or GitLab URL."""
+
+
+def ticket_label(url: str) -> str:
+    """How a ticket is named on a page: `OPS-123 on jira.example.com`, `#42 on github.com`, or
+    its host when the URL carries no key."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    key = _TICKET_KEY.search(f"{parts.path}?{parts.query}")
+    if key:
+        return f"{key.group(1)} on {host}"
+    number = _ISSUE_NUMBER.search(parts.path)
+    return f"#{number.group(1)} on {host}" if number else host
 
 
 class Snippets:
@@ -37,7 +57,12 @@ class Snippets:
         return self.renderer.browse_link(self.src, facet, value)
 
     def severity(self, value: str) -> Markup:
-        return Markup(f'<span class="okb-severity okb-severity--{escape(value)}">{escape(value)}</span>')
+        """A severity badge: the scale's title, coloured by its place on the scale (1 the most severe)."""
+        rank = self.catalog.severity_rank[value]
+        return Markup(
+            f'<span class="okb-severity okb-severity--{escape(value)} okb-severity--rank-{rank}">'
+            f"{escape(self.catalog.severity_title(value))}</span>"
+        )
 
     def cause_chip(self, cause_id: str) -> Markup:
         href = self.link(paths.cause_page(cause_id))
@@ -78,6 +103,21 @@ class Snippets:
             )
         )
 
+    def ticket(self, action: Action) -> Markup:
+        """The action's ticket as a link named by its key and host, or nothing."""
+        if not action.ticket:
+            return Markup("")
+        return Markup(
+            f'<a class="okb-ticket" href="{escape(action.ticket)}" rel="noopener noreferrer">{escape(ticket_label(action.ticket))}</a>'
+        )
+
+    def action_status(self, action: Action) -> Markup:
+        """A badge for the statuses a checkbox cannot say: in progress, won't do."""
+        if action.status not in ("in-progress", "wont-do"):
+            return Markup("")
+        text = "in progress" if action.status == "in-progress" else "won't do"
+        return Markup(f'<span class="okb-action-status okb-action-status--{action.status}">{text}</span>')
+
     def open_actions(self, items: Iterable[tuple[Incident, Action]]) -> Markup:
         """Open follow-up actions as list items, each with its incident, owner, due date, and
         whether it is overdue on the day of the build."""
@@ -87,8 +127,10 @@ class Snippets:
             owner = f", owner: {escape(action.owner)}" if action.owner else ""
             due = f", due {action.due:%Y-%m-%d}" if action.due else ""
             overdue = ' <span class="okb-overdue">overdue</span>' if action.due and action.due < today else ""
+            status = f" {self.action_status(action)}" if action.status != "open" else ""
+            ticket = f" {self.ticket(action)}" if action.ticket else ""
             return (
-                f"<li>{prose.to_inline_html(action.action or '')} "
+                f"<li>{prose.to_inline_html(action.action or '')}{status}{ticket} "
                 f'<span class="okb-muted">from {self.incident_title(incident)}{owner}{due}</span>{overdue}</li>'
             )
 

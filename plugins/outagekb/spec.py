@@ -119,9 +119,16 @@ ACTION_ENTRY = Record(
     (
         Field("action", MARKDOWN, "the follow-up work", required=True),
         Field("lesson", ID, "the lesson it serves", refers="lesson"),
-        Field("status", ENUM, "`open` or `done`", choices=model.ACTION_STATUSES, default="open"),
+        Field(
+            "status",
+            ENUM,
+            "`open` (not started), `in-progress`, `done`, or `wont-do` (decided against)",
+            choices=model.ACTION_STATUSES,
+            default="open",
+        ),
         Field("owner", LINE, "who owns it"),
         Field("due", DATE, "when it is due (a date)"),
+        Field("ticket", URL, "the ticket that tracks it, such as `https://jira.example.com/browse/OPS-123`"),
     ),
 )
 
@@ -167,10 +174,11 @@ INCIDENT = Record(
         ),
         Field(
             "severity",
-            ENUM,
-            "`critical`: down for most users; `major`: a core feature down or badly degraded; `minor`: limited impact",
+            ID,
+            "how bad it was: a level of the catalog's `severities`, by default `critical` (down for most users), "
+            "`major` (a core feature down or badly degraded) or `minor` (limited impact)",
             required=True,
-            choices=model.SEVERITIES,
+            refers="severity",
         ),
         Field("started", TIMESTAMP, "when impact began", required=True),
         Field("detected", TIMESTAMP, "when the operators knew; may be before `started`"),
@@ -240,10 +248,25 @@ CATALOG_LESSON = Record(
     ),
 )
 
+CATALOG_SEVERITY = Record(
+    "severity",
+    (
+        Field("id", ID, "what an incident's `severity` says: `sev1`", required=True),
+        Field("title", LINE, "how pages show it: `SEV-1`", required=True),
+        Field("description", MARKDOWN, "what it means, so that everyone picks the same level"),
+    ),
+)
+
 CATALOG = Record(
     "catalog",
     (
         _records("causes", CATALOG_CAUSE, "the causes incidents refer to"),
         _records("lessons", CATALOG_LESSON, "the lessons incidents refer to"),
+        _records(
+            "severities",
+            CATALOG_SEVERITY,
+            "the severity scale, most severe first; without it, `critical`, `major` and `minor`",
+            min_items=1,
+        ),
     ),
 )

@@ -432,9 +432,11 @@
       var meta = element("span", "okb-browse__meta");
       if (data.organization) meta.appendChild(element("span", "okb-browse__org", data.organization.values[rows.organization[i]]));
       if (data.severity) {
-        var severity = data.severity.values[rows.severity[i]];
-        var badge = element("span", "okb-severity", severity);
-        if (/^[a-z]+$/.test(severity)) badge.classList.add("okb-severity--" + severity);
+        var level = rows.severity[i];
+        var severity = data.severity.values[level];
+        var badge = element("span", "okb-severity", data.severity.labels[level]);
+        if (/^[a-z0-9-]+$/.test(severity)) badge.classList.add("okb-severity--" + severity);
+        badge.classList.add("okb-severity--rank-" + (level + 1)); // the scale's order: 1 is the most severe
         meta.appendChild(badge);
       }
       li.appendChild(date);
