@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import __version__, paths, schema, spec
+from . import __version__, model, paths, schema, spec
 from .convert import Converter, one_of, suggestion
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
 from .model import Catalog
@@ -455,6 +455,159 @@ def render_folder(args: argparse.Namespace) -> int:
     return 0
 
 
+EPILOG_IMPORT = """\
+examples:
+  outagekb import statuspage https://status.example.com/api/v2/incidents.json
+  outagekb import statuspage history/                  a folder of incidents/<code>.json files
+  outagekb import gcp https://status.cloud.google.com/incidents.json --dry-run
+  outagekb import csv outages.csv --timezone Europe/Paris --column title="What broke"
+  outagekb import statuspage incidents.json --update   bring in new updates and resolved times
+
+Writes one incident file per source incident into the incidents folder of ./mkdocs.yml
+(or --into), marked `unclassified: true` with the likely causes in a comment: the
+causes are yours to write. Running the same import again changes no file; --update
+adds only what the source posted since, and never changes what a person wrote.
+The mapping of every field: docs/import.md.
+exit codes: 0 all imported or skipped, 1 some record or source had problems, 2 usage error.
+"""
+
+
+def import_incidents(args: argparse.Namespace) -> int:
+    """`outagekb import KIND SOURCE...`: the options are checked here, the work is in `importing`."""
+    from .importing import run as importing
+    from .importing import sheet, times
+    from .importing.record import UsageError
+
+    name = f"outagekb import {args.kind}"
+    project = _project()
+    folder = args.into or project.incidents
+    catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
+    if catalog_problems:
+        print_problems(catalog_problems, sys.stderr)
+        return 1
+    sheet_options = sheet.SheetOptions()
+    if args.kind == "csv":
+        try:
+            zone = times.zone(args.timezone) if args.timezone else None
+        except ValueError as error:
+            print(f"{name}: --timezone: {error}", file=sys.stderr)
+            return 2
+        columns: dict[str, str] = {}
+        for given in args.column or []:
+            field, equals, header = given.partition("=")
+            field = field.strip().lower()
+            if not equals or field not in sheet.COLUMNS:
+                known = ", ".join(sheet.COLUMNS)
+                print(f"{name}: --column {given}: write FIELD=HEADER with FIELD one of {known}", file=sys.stderr)
+                return 2
+            columns[field] = header.strip()
+        severities: dict[str, str] = {}
+        levels = list(dict.fromkeys([*catalog.severity_ids, *model.SEVERITIES]))  # the team's scale, or the default words
+        for given in args.severity or []:
+            word, equals, level = given.rpartition("=")
+            if not equals or not word.strip() or level.strip() not in levels:
+                print(f"{name}: --severity {given}: write WORD=LEVEL with LEVEL one of {', '.join(levels)}", file=sys.stderr)
+                return 2
+            severities[word.strip()] = level.strip()
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter or "", args.delimiter)
+        if delimiter is not None and len(delimiter) != 1:
+            print(f"{name}: --delimiter: one character (or `tab`)", file=sys.stderr)
+            return 2
+        sheet_options = sheet.SheetOptions(
+            clock=times.SheetClock(zone, args.date_order),
+            columns=columns,
+            severities=severities,
+            delimiter=delimiter,
+            encoding=args.encoding,
+            default_organization=project.organization,
+        )
+    for source in args.sources:
+        if not os.path.exists(source) and not source.lower().startswith(("https://", "http://")):
+            print(f"{name}: {source}: no such file or folder", file=sys.stderr)
+            return 2
+    options = importing.Options(
+        kind=args.kind,
+        sources=list(args.sources),
+        into=folder,
+        catalog=catalog,
+        organization=args.organization,
+        update=args.update,
+        dry_run=args.dry_run,
+        quiet=args.quiet,
+        sheet_options=sheet_options,
+    )
+    try:
+        return importing.run(options)
+    except UsageError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        return 2
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bring = commands.add_parser(
+        "import",
+        help="write incident files from a status page, Google Cloud's status feed or a spreadsheet",
+        description="Bring past incidents in: one incident file per incident of the source, never over a file it did not write.",
+        epilog=EPILOG_IMPORT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kinds = bring.add_subparsers(dest="kind", metavar="SOURCE_KIND", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--into", metavar="FOLDER", help="the incidents folder to write into (default: from ./mkdocs.yml, else ./incidents)"
+    )
+    common.add_argument("--organization", metavar="NAME", help="whose outages these are (default: the page's name; Google Cloud)")
+    common.add_argument(
+        "--update", action="store_true", help="bring new updates and a missing mitigated/resolved time into files imported before"
+    )
+    common.add_argument("--dry-run", action="store_true", help="say what would be written, write nothing")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    for kind, sources, text in (
+        (
+            "statuspage",
+            "+",
+            "Statuspage v2 JSON: /api/v2/incidents.json, /api/v2/incidents/<code>.json, a folder of them, or their https:// address",
+        ),
+        ("gcp", 1, "Google Cloud's status incidents.json (a file or its https:// address)"),
+        ("csv", 1, "a spreadsheet exported as CSV, one row per incident, with a header row"),
+    ):
+        sub = kinds.add_parser(
+            kind,
+            parents=[common],
+            help=text,
+            description=text,
+            epilog=EPILOG_IMPORT,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("sources", nargs=sources, metavar="SOURCE" if kind != "csv" else "FILE")
+        if kind == "csv":
+            sub.add_argument(
+                "--column",
+                action="append",
+                metavar="FIELD=HEADER",
+                help="read FIELD from the column HEADER (repeat); FIELD= leaves a field out",
+            )
+            sub.add_argument(
+                "--timezone",
+                metavar="ZONE",
+                help="for times without an offset: an IANA name (Europe/Paris) or an offset (+01:00)",
+            )
+            sub.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 05/03/2024: dmy (5 March) or mdy (May 3)")
+            sub.add_argument(
+                "--severity",
+                action="append",
+                metavar="WORD=LEVEL",
+                help="read a severity word of the sheet as one of the catalog's levels (critical, major, minor by default; repeat)",
+            )
+            sub.add_argument(
+                "--delimiter", metavar="CHAR", help="the column separator (default: the one the header row uses: , ; or tab)"
+            )
+            sub.add_argument(
+                "--encoding", default="utf-8", help="the file's encoding (default utf-8; cp1252 for some Excel exports)"
+            )
+        sub.set_defaults(run=import_incidents)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="outagekb",
@@ -535,6 +688,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing when all goes well")
     out.set_defaults(run=render_folder)
+    _import_parser(commands)
     return parser
 
 
