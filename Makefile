@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve site test quick lint typecheck browser clean
+.PHONY: serve site test quick lint typecheck browser dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +46,16 @@ typecheck: $(TEST_STAMP)
 test: $(TEST_STAMP) browser lint typecheck
 	$(BIN)/pytest -q
 
-# the fast tests only: no MkDocs/Material site builds, no Chromium (markers set in tests/conftest.py)
+# the fast tests only: no MkDocs/Material site builds, no Chromium, no wheel installed into fresh
+# environments (markers set in tests/conftest.py and, for tests/test_install.py, in the file)
 quick: $(TEST_STAMP)
 	$(BIN)/pytest -q -m "not site and not browser"
 
+# a release: the sdist and the wheel in dist/, checked (tests/test_install.py installs them)
+dist: $(TEST_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) site build *.egg-info plugins/*.egg-info
+	rm -rf $(VENV) site build dist *.egg-info plugins/*.egg-info

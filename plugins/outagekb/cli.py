@@ -30,10 +30,14 @@ examples:
   outagekb validate                      check the folder named in ./mkdocs.yml (else ./incidents)
   outagekb validate incidents            check a folder
   outagekb validate incidents/x.yaml     check one file (with its folder's catalog and ids)
+  outagekb validate --format gitlab > gl-code-quality-report.json   for GitLab's Code Quality
+  outagekb validate --format sarif > outagekb.sarif                 for code-scanning tools
 
-exit codes: 0 no problems, 1 problems found, 2 usage error.
+exit codes: 0 no problems, 1 problems found, 2 usage error (in every format).
 Under GitHub Actions (GITHUB_ACTIONS=true) each problem is also printed as an
-::error annotation so that the pull request shows it on the line.
+::error annotation so that the pull request shows it on the line (text format only).
+The gitlab, sarif and json formats print one JSON document on standard output
+(an empty report when there are no problems); the summary goes to standard error.
 """
 
 
@@ -136,7 +140,9 @@ def validate(args: argparse.Namespace) -> int:
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
         checked += len(wanted)
-    print_problems(sorted(set(problems)), annotate=annotating())
+    from .problems import write_report
+
+    write_report(sorted(set(problems)), args.format, annotate=annotating())
     elapsed = time.perf_counter() - started
     if not args.quiet:
         summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "no problems"
@@ -359,18 +365,31 @@ def _ids(answer: str, known: Mapping[str, object], what: str) -> tuple[object, s
 EPILOG_INIT = """\
 examples:
   outagekb init our-outages
+  outagekb init our-outages --ci gitlab                 a GitLab pipeline instead of a GitHub workflow
+  outagekb init our-outages --severities sev1,sev2,sev3,sev4   your own scale, most severe first
   outagekb init . --name "Payments outages" --force     an existing folder: only missing files are added
 
-Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog),
-one example incident, requirements.txt and .github/workflows/outagekb.yml (checks
-pull requests, deploys main to GitHub Pages). Then: cd DIR && mkdocs serve.
+Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog, with
+--severities your scale at its top), one example incident, requirements.txt (this
+same outagekb, from where it was installed, and the versions it runs with) and the CI
+file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests,
+deploys main to GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab:
+checks merge requests with a Code Quality report, deploys the default branch to GitLab
+Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
 exit codes: 0 created, 1 DIR is not empty (without --force) or cannot be written, 2 usage error.
 """
 
 
 def init_knowledge_base(args: argparse.Namespace) -> int:
-    from .scaffold import knowledge_base_files, write_new
+    from .scaffold import knowledge_base_files, severity_levels, write_new
 
+    severities: list[str] | None = None
+    if args.severities is not None:
+        try:
+            severities = severity_levels(args.severities)
+        except ValueError as error:
+            print(f"outagekb init: --severities: {error}", file=sys.stderr)
+            return 2
     folder: str = args.dir
     if os.path.exists(folder) and not os.path.isdir(folder):
         print(f"outagekb init: {folder} is a file, not a folder", file=sys.stderr)
@@ -386,7 +405,8 @@ def init_knowledge_base(args: argparse.Namespace) -> int:
         catalog_text = stream.read()
     name = args.name or os.path.basename(os.path.abspath(folder)).replace("-", " ").replace("_", " ").strip().capitalize()
     written, kept = [], []
-    for relative, text in knowledge_base_files(name or "Our outages", catalog_text).items():
+    files = knowledge_base_files(name or "Our outages", catalog_text, ci=args.ci, severities=severities)
+    for relative, text in files.items():
         target = os.path.join(folder, relative)
         try:
             write_new(target, text)
@@ -625,6 +645,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="incident folders or files (default: from ./mkdocs.yml)")
     check.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
+    from .problems import FORMATS
+
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default): path:line:column: error: message; gitlab: a Code Quality report; "
+        "sarif: SARIF 2.1.0; json: [{path, line, column, severity, message}]",
+    )
     check.set_defaults(run=validate)
     show = commands.add_parser(
         "schema",
@@ -666,6 +695,19 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("dir", metavar="DIR", help="the folder to create (or an empty one)")
     start.add_argument("--name", help="the site's name (default: from the folder's name)")
     start.add_argument("--force", action="store_true", help="add the missing files to a folder that is not empty")
+    from .scaffold import CI_SYSTEMS
+
+    start.add_argument(
+        "--ci",
+        choices=CI_SYSTEMS,
+        default="github",
+        help="github (default): .github/workflows/outagekb.yml for GitHub Pages; gitlab: .gitlab-ci.yml for GitLab Pages",
+    )
+    start.add_argument(
+        "--severities",
+        metavar="ID,ID,...",
+        help="the team's severity scale, most severe first (sev1,sev2,sev3,sev4); default: critical, major, minor",
+    )
     start.set_defaults(run=init_knowledge_base)
     out = commands.add_parser(
         "render",

@@ -238,7 +238,7 @@ EXAMPLE_INCIDENT = """\
 title: Example login service refused sign-ins after its TLS certificate expired
 organization: Example
 services: [Login, Mobile app]
-severity: major
+severity: {severity}
 started: 2025-01-15T09:00:00+00:00
 detected: 2025-01-15T09:06:00+00:00
 mitigated: 2025-01-15T10:10:00+00:00
@@ -280,12 +280,16 @@ tags: [tls, certificates]
 WORKFLOW = """\
 # Checks every pull request (problems appear on the changed lines) and publishes main
 # to GitHub Pages. Enable Pages with "GitHub Actions" as the source in the settings.
+# It also builds and publishes once a day: overdue actions are flagged on the day the
+# site is built, so a site nobody pushes to must still be rebuilt.
 name: outagekb
 
 on:
   pull_request:
   push:
     branches: [main]
+  schedule:
+    - cron: "17 5 * * *"  # every day at 05:17 UTC, on the default branch
   workflow_dispatch:
 
 permissions:
@@ -332,14 +336,86 @@ jobs:
         uses: actions/deploy-pages@v4
 """
 
+GITLAB_CI = """\
+# Checks every merge request and publishes the default branch to GitLab Pages.
+# Problems in incident files show in the merge request as a Code Quality report, each at
+# its file and line (and on the changed lines themselves where the GitLab tier offers it).
+#
+# Daily build: overdue actions are flagged on the day the site is built, so add a
+# pipeline schedule (Build > Pipeline schedules > New schedule, for example "17 5 * * *",
+# target branch: the default branch). Its pipeline validates, builds and publishes the
+# site as a push to the default branch does.
+
+default:
+  image: python:3.12  # has git, which a `git+https://` line in requirements.txt needs
+  before_script:
+    - pip install -r requirements.txt
+
+variables:
+  PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"
+
+cache:
+  key: pip
+  paths:
+    - .cache/pip
+
+workflow:
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH  # pushes, schedules and manual runs
+
+stages:
+  - validate
+  - build
+  - deploy
+
+validate:
+  stage: validate
+  script:
+    # `validate` exits 1 when it finds problems: the report is written all the same, and
+    # the second run prints the problems in the job log and fails the job
+    - outagekb validate --format gitlab > gl-code-quality-report.json || true
+    - outagekb validate
+  artifacts:
+    when: always
+    reports:
+      codequality: gl-code-quality-report.json
+
+build:
+  stage: build
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+  script:
+    - mkdocs build --strict
+
+pages:
+  stage: deploy
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - mkdocs build --strict -d public
+  artifacts:
+    paths:
+      - public
+"""
+
+CI_SYSTEMS = ("github", "gitlab")
+"""What `outagekb init --ci` writes a pipeline for; `github` is the default."""
+
+CI_FILES = {"github": (".github/workflows/outagekb.yml", WORKFLOW), "gitlab": (".gitlab-ci.yml", GITLAB_CI)}
+
 GITIGNORE = "site/\n.venv/\n__pycache__/\n"
 
 PINNED = ("mkdocs", "mkdocs-material", "PyYAML", "Markdown", "Jinja2", "nh3")
 
+FOR_CI = "# For CI, write instead: outagekb @ git+https://github.com/<org>/outagekb@<commit>"
 
-def requirements() -> str:
-    """outagekb and its dependencies pinned to the versions this installation runs."""
-    lines = ["# What the site build needs, pinned to the versions `outagekb init` ran with.", f"outagekb=={__version__}"]
+
+def requirements(distribution: metadata.Distribution | None = None) -> str:
+    """outagekb as this installation came (see `outagekb_requirement`), and its dependencies
+    pinned to the versions it runs with, so that CI builds the site as `init` did."""
+    lines = ["# What the site build needs, pinned to the versions `outagekb init` ran with."]
+    lines += outagekb_requirement(distribution)
     for name in PINNED:
         try:
             lines.append(f"{name}=={metadata.version(name)}")
@@ -348,18 +424,120 @@ def requirements() -> str:
     return "\n".join(lines) + "\n"
 
 
-def knowledge_base_files(site_name: str, catalog_text: str) -> dict[str, str]:
-    """Every file of a new knowledge base, by path relative to its folder."""
+def outagekb_requirement(distribution: metadata.Distribution | None = None) -> list[str]:
+    """The requirement (with its comments) that installs this same outagekb, read from where
+    pip installed it from (PEP 610's direct_url.json): a VCS URL at its commit, a wheel's
+    address, a folder, or, from a package index (no direct_url.json), the version. outagekb
+    is not on PyPI yet, so a version pin alone would not install it from anywhere else."""
+    try:
+        dist = distribution or metadata.distribution("outagekb")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return [f"outagekb=={__version__}"]
+    pin = [f"outagekb=={dist.version}"]
+    try:
+        origin = json.loads(dist.read_text("direct_url.json") or "null")
+    except ValueError:
+        return pin
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if not isinstance(origin, dict) or not isinstance(url, str) or not url:
+        return pin
+    subdirectory = origin.get("subdirectory")
+    fragments = [f"subdirectory={subdirectory}"] if isinstance(subdirectory, str) and subdirectory else []
+    vcs, archive = origin.get("vcs_info"), origin.get("archive_info")
+    local = url.startswith("file:")
+    if isinstance(vcs, dict) and isinstance(vcs.get("commit_id"), str):
+        commit, asked = vcs["commit_id"], vcs.get("requested_revision")
+        note = f" (asked for {asked})" if isinstance(asked, str) and asked != commit else ""
+        return [
+            f"# outagekb {dist.version} from {url}, at the commit `outagekb init` ran{note}",
+            f"outagekb @ {vcs.get('vcs', 'git')}+{url}@{commit}" + _fragment(fragments),
+        ]
+    if isinstance(archive, dict) and local:
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        return [
+            "# The wheel `outagekb init` ran from: a file on that machine, so this line installs there only.",
+            f"{FOR_CI}, or commit the wheel to this repository and write its path: ./{name}",
+            f"outagekb @ {url}" + _fragment(fragments),
+        ]
+    if isinstance(archive, dict):
+        hashes = archive.get("hashes")
+        sha256 = hashes.get("sha256") if isinstance(hashes, dict) else None
+        return [f"outagekb @ {url}" + _fragment(([f"sha256={sha256}"] if isinstance(sha256, str) else []) + fragments)]
+    if isinstance(origin.get("dir_info"), dict) and local:
+        return [
+            "# The folder `outagekb init` ran from (a clone of outagekb, editable or not): it exists on that machine only.",
+            f"{FOR_CI}, or a release wheel's https:// address",
+            f"outagekb @ {url}" + _fragment(fragments),
+        ]
+    return pin
+
+
+def _fragment(parts: list[str]) -> str:
+    """`#sha256=…&subdirectory=…`, as pip reads a direct URL's fragment."""
+    return "#" + "&".join(parts) if parts else ""
+
+
+def severity_levels(text: str) -> list[str]:
+    """`sev1,sev2,sev3` -> the ids of a severity scale, most severe first; ValueError with
+    the reason for an id the catalog would refuse, a repeated id or an empty list."""
+    levels = [part.strip() for part in text.split(",") if part.strip()]
+    if not levels:
+        raise ValueError("give the levels' ids separated by commas, most severe first: sev1,sev2,sev3,sev4")
+    for level in levels:
+        if level != level.lower() and paths.id_problem(level.lower()) is None:
+            raise ValueError(f"`{level}`: ids are lowercase; write `{level.lower()}`")
+        why = paths.id_problem(level)
+        if why:
+            raise ValueError(f"`{level}`: {why}")
+    repeated = sorted({level for level in levels if levels.count(level) > 1})
+    if repeated:
+        raise ValueError(f"`{repeated[0]}` is given twice; each level appears once")
+    return levels
+
+
+def severity_title(level: str) -> str:
+    """How pages show a level, made from its id: `sev1` -> `SEV-1`, `p-2` -> `P-2`,
+    `critical` -> `Critical`."""
+    if any(character.isdigit() for character in level):
+        return "-".join(part.upper() for part in re.findall(r"[a-z]+|[0-9]+", level))
+    return level.replace("-", " ").capitalize()
+
+
+def catalog_with_severities(catalog_text: str, levels: list[str]) -> str:
+    """The shipped catalog with a `severities` list at its top (after its opening comment),
+    each level's description left for the team to write."""
+    block = ["# The severity scale, most severe first: an incident's `severity` is one of these ids.", "severities:"]
+    for level in levels:
+        title = severity_title(level)
+        block += [
+            f"  - id: {level}",
+            f"    title: {_yaml_string(title)}",
+            f"    description:  # describe {title}: the impact that calls for it, so that everyone picks the same level",
+        ]
+    lines = catalog_text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), len(lines))
+    return "".join(lines[:start]) + "\n".join(block) + "\n\n" + "".join(lines[start:])
+
+
+def knowledge_base_files(
+    site_name: str, catalog_text: str, *, ci: str = "github", severities: list[str] | None = None
+) -> dict[str, str]:
+    """Every file of a new knowledge base, by path relative to its folder: with `severities`
+    the catalog gets that scale and the example uses one of its levels; `ci` picks the pipeline."""
     repo = slug(site_name, 40) or "outages"
     schema_url = "../site/" + schema.INCIDENT_SCHEMA_PATH
-    example = SCHEMA_COMMENT.format(url=schema_url) + EXAMPLE_INCIDENT
+    # the example's outage (every user unable to sign in for an hour) is the default scale's
+    # `major`; a team's own scale gets the same place, the second level when there are two or more
+    severity = severities[min(1, len(severities) - 1)] if severities else "major"
+    example = SCHEMA_COMMENT.format(url=schema_url) + EXAMPLE_INCIDENT.format(severity=severity)
     assert paths.id_problem(EXAMPLE_ID) is None
+    ci_path, ci_text = CI_FILES[ci]
     return {
         "mkdocs.yml": MKDOCS_YML.format(site_name=json.dumps(site_name), repo=repo),
         "docs/index.md": INDEX_MD.format(site_name=site_name),
-        "incidents/catalog.yaml": catalog_text,
+        "incidents/catalog.yaml": catalog_with_severities(catalog_text, severities) if severities else catalog_text,
         f"incidents/{EXAMPLE_ID}.yaml": example,
         "requirements.txt": requirements(),
-        ".github/workflows/outagekb.yml": WORKFLOW,
-        ".gitignore": GITIGNORE,
+        ci_path: ci_text,
+        ".gitignore": GITIGNORE + ("public/\n.cache/\n" if ci == "gitlab" else ""),
     }
