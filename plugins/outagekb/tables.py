@@ -99,18 +99,16 @@ def _causes(snippets: Snippets, item: tuple[Incident, object]) -> str:
     return td(snippets.cause_chips(item[0]))
 
 
-INCIDENTS: Table[IncidentRow] = Table(
-    "okb-incidents",
-    (
-        Column("Date", _date),
-        Column("Incident", _title),
-        Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
-        Column("Severity", _severity),
-        Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
-        Column("Causes", _causes),
-    ),
-    head_searched=False,
+_INCIDENT_FACTS: tuple[Column[IncidentRow], ...] = (
+    Column("Date", _date),
+    Column("Incident", _title),
+    Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
+    Column("Severity", _severity),
+    Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
 )
+"""The columns every list of incidents with their figures starts with."""
+
+INCIDENTS: Table[IncidentRow] = Table("okb-incidents", (*_INCIDENT_FACTS, Column("Causes", _causes)), head_searched=False)
 
 
 def _role(snippets: Snippets, item: CauseRow) -> str:
@@ -168,14 +166,7 @@ LESSON_INCIDENTS: Table[LessonRow] = Table(
 
 TRIAGE: Table[IncidentRow] = Table(
     "okb-triage",
-    (
-        Column("Date", _date),
-        Column("Incident", _title),
-        Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
-        Column("Severity", _severity),
-        Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
-        Column("Public updates", lambda s, item: td(item[1].update_count)),
-    ),
+    (*_INCIDENT_FACTS, Column("Public updates", lambda s, item: td(item[1].update_count))),
     head_searched=False,
 )
 
