@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from . import spec
 from .paths import ID_RE
 from .problems import Problem
-from .yamlread import NULL_WORDS, Mapping, Node, Scalar, Sequence, kind_name
+from .yamlread import NULL_WORDS, Mapping, Node, Scalar, Sequence, comment_after, echo, kind_name
 
 
 @final
@@ -253,6 +253,8 @@ class Converter:
         text = node.text.strip()
         if not text:
             return self.error(node, where, "is empty")
+        if node.comment and f.kind == spec.LINE:
+            return self.comment(node, where)
         if "\n" in text or "\r" in text:
             return self.error(node, where, "must be one line; join the lines or move the text into a Markdown field")
         bad = _LINE_FORBIDDEN.search(text)
@@ -261,6 +263,19 @@ class Converter:
         if len(text) > f.max_length:
             return self.error(node, where, f"is {len(text)} characters long; at most {f.max_length} are allowed")
         return text
+
+    def comment(self, node: Scalar, where: str) -> Invalid:
+        """A plain one-line text whose line goes on with ` #…`: YAML reads that as a comment,
+        and the text would lose it without a word."""
+        found = comment_after(node)
+        assert found is not None
+        column, comment, fixed = found
+        return self.error(
+            Node(node.line, column),
+            where,
+            f"the rest of the line, `{echo(comment)}`, is read as a YAML comment and would vanish (the value would be "
+            f"`{echo(node.text)}`); put the whole value in quotes, or remove the comment: {echo(fixed)}",
+        )
 
     def markdown(self, node: Scalar, where: str) -> str | Invalid:
         text = node.text.strip("\n").rstrip()
