@@ -55,12 +55,14 @@ def search(tab: Any, query: str) -> list[str]:
     box.click()
     box.fill("")
     box.type(query, delay=20)
+    # Material's meta line says "Initializing search" while its worker still builds the index
+    # (slow on a loaded machine), then how many documents match: wait for the count
     tab.wait_for_function(
-        "q => document.querySelector('.md-search-result__meta') &&"
-        " document.querySelector('.md-search-result__meta').textContent.trim() !== '' &&"
-        " document.querySelector('input.md-search__input').value === q",
+        "q => { const meta = document.querySelector('.md-search-result__meta');"
+        " const text = meta ? meta.textContent.trim() : '';"
+        " return text !== '' && !/^initializ/i.test(text) && document.querySelector('input.md-search__input').value === q; }",
         arg=query,
-        timeout=20_000,
+        timeout=30_000,
     )
     tab.wait_for_timeout(300)  # the worker answers each keystroke; let the last answer land
     count = -1
