@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from outagekb import scaffold
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SEED = 20241211
 BIN = os.path.dirname(sys.executable)
@@ -196,32 +198,13 @@ def write_history(folder: str, page: dict[str, Any], incidents: list[dict[str, A
     return folder
 
 
-MKDOCS_YML = """\
-site_name: Imported history
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - outagekb:
-      incidents: incidents
-nav:
-  - Home: index.md
-  - Incidents: incidents/index.md
-  - Browse: browse/index.md
-  - Causes: causes/index.md
-  - Lessons: lessons/index.md
-  - Open actions: actions/index.md
-  - Statistics: stats/index.md
-"""
-
-
 def fresh_project(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.join(folder, "docs"))
     os.makedirs(os.path.join(folder, "incidents"))
     with open(os.path.join(folder, "mkdocs.yml"), "w", encoding="utf-8") as stream:
-        stream.write(MKDOCS_YML)
+        # the site configuration `outagekb init` writes: the build measured is the one a team runs
+        stream.write(scaffold.MKDOCS_YML.format(site_name=json.dumps("Imported history"), repo="imported-history"))
     with open(os.path.join(folder, "docs", "index.md"), "w", encoding="utf-8") as stream:
         stream.write("# Imported history\n")
 
