@@ -239,9 +239,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 # markers: `site` and `browser` ------------------------------------------------------------
 
-_SITE_CALL = re.compile(r"\bbuild\(|\bmkdocs_build\(|\bload_config\(|[\"']mkdocs[\"'],\s*[\"']serve[\"']")
+_SITE_CALL = re.compile(r"\bbuild\(|\bmkdocs_build\(|\bload_config\(|\bmkdocs_serve\(|[\"']mkdocs[\"'],\s*[\"']serve[\"']")
 """A call that builds a real MkDocs site: conftest's `build(`, MkDocs' build or configuration
-loading, or a `mkdocs serve` command line."""
+loading, `serving.mkdocs_serve(`, or a `mkdocs serve` command line."""
 _BROWSER_FIXTURES = frozenset({"chromium"})
 _BROWSER_CALL = re.compile(r"\bplaywright\b", re.IGNORECASE)
 _TESTS_DIR = Path(__file__).resolve().parent
@@ -271,7 +271,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     it uses (directly or through other fixtures) that is defined under tests/:
 
     - `site`: that source calls conftest's `build(`, MkDocs' `mkdocs_build(` or
-      `load_config(`, or holds a `"mkdocs", "serve"` command line;
+      `load_config(`, or `serving.mkdocs_serve(`, or holds a `"mkdocs", "serve"` command line;
     - `browser`: the test uses the `chromium` fixture (directly or through a fixture), or
       that source names Playwright.
 

@@ -91,7 +91,7 @@ def test_annotations_only_in_text(broken_kb: Path, capsys: pytest.CaptureFixture
 
 def test_gitlab_code_quality_report_follows_the_documented_format(broken_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = validate(capsys, "--format", "gitlab")
-    assert code == 1 and "2 problems" in err
+    assert code == 1 and "2 errors" in err
     report = json.loads(out)
     schema_validator("gitlab-code-quality.schema.json").validate(report)
     assert [(r["location"]["path"], r["location"]["lines"]["begin"], r["severity"]) for r in report] == [

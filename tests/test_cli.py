@@ -28,7 +28,7 @@ def test_problems_exit_1_with_annotations(
     assert main(["validate"]) == 1
     captured = capsys.readouterr()
     out = captured.out.splitlines()
-    assert "1 incident file(s) checked" in captured.err and "1 problem" in captured.err
+    assert "1 incident file(s) checked" in captured.err and "1 error" in captured.err
     assert out[0].startswith("incidents/2024-05-01-example-config-push.yaml:4:11: error: severity: `huge`")
     assert out[1].startswith("::error file=incidents/2024-05-01-example-config-push.yaml,line=4,col=11::severity")
 

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import MINIMAL_INCIDENT, make_project
 from outagekb.rebuilds import HeapSettler, TemplateBytecode
+from serving import mkdocs_serve, wait_until
 
 
 def counting_environment(cache: TemplateBytecode, templates: dict[str, str]) -> tuple[jinja2.Environment, list[str]]:
@@ -38,15 +39,6 @@ def test_templates_compile_once_per_session_and_again_when_edited() -> None:
     edited, compiled = counting_environment(cache, {"page.html": "Goodbye {{ name }}"})
     assert edited.get_template("page.html").render(name="C") == "Goodbye C"
     assert compiled == ["page.html"]  # the source changed: compiled afresh
-
-
-def wait_until(condition: object, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_the_heap_is_settled_when_idle_and_released_at_the_end() -> None:
@@ -102,60 +94,19 @@ def test_a_plain_build_leaves_the_collector_alone(tmp_path: Path) -> None:
     assert gc.get_freeze_count() == 0
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError):
-        return ""
-
-
 def test_mkdocs_serve_shows_an_edited_incident_without_polling_the_folder(tmp_path: Path) -> None:
     """The real `mkdocs serve --dirty`: an edit to an incident file reaches the served page,
     and MkDocs no longer polls the incidents folder itself."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
     project = make_project(tmp_path, {"2024-05-01-example.yaml": MINIMAL_INCIDENT})
-    port = free_port()
-    log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
-    with open(log, "w", encoding="utf-8") as stream:
-        server = subprocess.Popen(
-            command,
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-            start_new_session=True,
-        )
-    page = f"http://127.0.0.1:{port}/incidents/2024-05-01-example/"
-    try:
-        assert wait_until(lambda: "Example service down" in fetch(page), 120), log.read_text(encoding="utf-8")
+    with mkdocs_serve(project, "--dirty") as served:
+        page = "incidents/2024-05-01-example/"
+        assert wait_until(lambda: "Example service down" in served.page(page), 120), served.output()
         incident = project / "incidents/2024-05-01-example.yaml"
         incident.write_text(MINIMAL_INCIDENT.replace("Example service down", "Edited while serving"), encoding="utf-8")
-        assert wait_until(lambda: "Edited while serving" in fetch(page), 120), log.read_text(encoding="utf-8")
+        assert wait_until(lambda: "Edited while serving" in served.page(page), 120), served.output()
         time.sleep(2)  # room for a second rebuild, which must not come: reading the file is no change
-        assert log.read_text(encoding="utf-8").count("Documentation built in") == 2
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-    watching = next(line for line in log.read_text(encoding="utf-8").splitlines() if "Watching paths for changes" in line)
+        assert served.output().count("Documentation built in") == 2
+    watching = next(line for line in served.output().splitlines() if "Watching paths for changes" in line)
     from outagekb.rebuilds import FolderWatcher
 
     probe = FolderWatcher(str(tmp_path))

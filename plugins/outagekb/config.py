@@ -5,7 +5,26 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .preview import DEFAULT_EDITOR_URL
 from .render import SEARCH_SECTIONS
+
+
+class EditorUrl(c.Type[str]):
+    """An address with `{path}`, `{line}` and `{column}` to fill in, checked when the site's
+    configuration is read, not at the first problem."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        address = super().run_validation(value)
+        try:
+            address.format(path="/x", line=1, column=1)
+        except KeyError as error:
+            raise base.ValidationError(f"only {{path}}, {{line}} and {{column}} can be filled in, not {{{error.args[0]}}}") from None
+        except (IndexError, ValueError) as error:
+            raise base.ValidationError(f"{error}; write braces that are not {{path}}, {{line}} or {{column}} twice") from None
+        return address
 
 
 class OutagekbConfig(base.Config):
@@ -25,3 +44,8 @@ class OutagekbConfig(base.Config):
     search_exclude = c.ListOfItems(c.Choice(SEARCH_SECTIONS), default=[])
     """Sections of incident pages to leave out of the search index, to keep it small at
     thousands of incidents: any of timeline, updates, actions, retrospective, analysis, references."""
+
+    editor_url = EditorUrl(default=DEFAULT_EDITOR_URL)
+    """Under `mkdocs serve`, where the banner's link to a problem leads: an address that opens
+    the editor at the line, with `{path}`, `{line}` and `{column}`; `""` for no links."""
+

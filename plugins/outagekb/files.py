@@ -27,27 +27,41 @@ def drop_incident_sources(files: Files, incidents_dir: str) -> None:
 
 
 def add_generated(
-    files: Files, config: MkDocsConfig, renderer: Renderer, marker: str, session: ServeSession | None
+    files: Files,
+    config: MkDocsConfig,
+    renderer: Renderer,
+    marker: str,
+    session: ServeSession | None,
+    incidents_dir: str,
 ) -> dict[str, list[str]]:
     """Add every generated page and file to `files`; returns each page's HTML blocks.
 
     Raises `OutagekbError` when a path would leave the site folder or a hand-written file
-    has a generated page's path (a silent winner would lose someone's work)."""
-    lifted: list[LiftedPage] = [
-        session.lift(page, marker) if session is not None else lift(page, marker) for page in renderer.iter_pages()
-    ]
+    has a generated page's path (a silent winner would lose someone's work). The preview
+    (`session`) instead keeps the hand-written file, shows the problem in its banner, and
+    adds a page for each incident it left out (see `preview`)."""
+    made_pages = list(renderer.iter_pages())
+    if session is not None:
+        made_pages += session.left_out_pages(incidents_dir, (page.src for page in made_pages))
+    lifted: list[LiftedPage] = [session.lift(page, marker) if session is not None else lift(page, marker) for page in made_pages]
     assets = renderer.assets()
     made = [item.src for item in lifted] + [asset.path for asset in assets]
     paths.check_outputs(made)
-    taken = [path for path in made if files.get_file_from_path(path) is not None]
+    taken = {path for path in made if files.get_file_from_path(path) is not None}
     if taken:
         problems = [
             Problem(
                 os.path.join(config.docs_dir, src), 1, 1, "outagekb generates this page; rename or remove the hand-written file"
             )
-            for src in taken
+            for src in sorted(taken)
         ]
-        raise OutagekbError(f"{len(taken)} hand-written file(s) at generated paths; nothing was built", problems)
+        if session is None:
+            raise OutagekbError(f"{len(taken)} hand-written file(s) at generated paths; nothing was built", problems)
+        session.add_problems(problems)
+        lifted = [item for item in lifted if item.src not in taken]
+        assets = [asset for asset in assets if asset.path not in taken]
+    if session is not None:
+        session.rebuild_all_on_banner_change(files)
     for item in lifted:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else InclusionLevel.NOT_IN_NAV
         if session is not None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from . import model, spec
 from .convert import Converter, IdUse, Invalid, Value, Values, one_of, quote, suggestion
 from .paths import id_problem, is_inside
-from .problems import Problem
+from .problems import Problem, errors
 from .yamlread import Mapping, Node, Sequence, position, read_file, read_text
 
 CATALOG_NAME = "catalog.yaml"
@@ -226,7 +226,7 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
-    if problems or started is None or any(name not in values for name in _required(values)):
+    if errors(problems) or started is None or any(name not in values for name in _required(values)):
         return Loaded(path, None, id_uses, problems)
     incident = model.Incident(
         id=incident_id,
@@ -641,6 +641,6 @@ def _load_knowledge_base(
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
     id_problems = check_ids(loaded, catalog, incident_ids)
     problems += id_problems
-    broken = {p.path for p in id_problems}
+    broken = {p.path for p in errors(id_problems)}
     incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)
     return model.KnowledgeBase(catalog, incidents, organization), sorted(set(problems))

@@ -11,7 +11,7 @@ it into a `PluginError`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import jinja2
@@ -29,7 +29,7 @@ from .files import add_generated, drop_incident_sources
 from .graph import build_graph
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
-from .problems import OutagekbError, annotating, print_problems
+from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
 from .serve import ServeSession
 from .templating import Templates, override_dirs
@@ -81,11 +81,13 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         kb, problems = load_knowledge_base(
             self.incidents_dir, catalog, root, cache=self.serve is not None, organization=self.config.organization
         )
-        if problems:
-            count = len(problems)
-            raise _failure(
-                OutagekbError(f"{count} problem{'s' if count != 1 else ''} in the incident files; nothing was built", problems)
-            )
+        if self.serve is not None:  # the preview goes on without the files that have errors
+            _report(problems, preview=True, strict=bool(config.strict))
+            self.serve.show_problems(problems, root, self.config.editor_url)
+        elif errors(problems):
+            raise _failure(OutagekbError(f"{counted(problems)} in the incident files; nothing was built", problems))
+        else:
+            _report(problems)
         self.kb = kb
         return config
 
@@ -107,7 +109,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             cache=serve.page_cache if serve is not None else None,
         )
         try:
-            self.blocks = add_generated(files, config, renderer, self.marker, serve)
+            self.blocks = add_generated(files, config, renderer, self.marker, serve, self.incidents_dir)
         except OutagekbError as error:
             raise _failure(error) from None
         return files
@@ -115,7 +117,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
     @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.pop(page.file.src_uri, None)  # once back in the page, not kept twice
-        return restore_html_blocks(html, self.marker, blocks) if blocks else html
+        html = restore_html_blocks(html, self.marker, blocks) if blocks else html
+        return self.serve.banner + html if self.serve is not None else html
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.serve is not None:
@@ -133,7 +136,17 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
 
 
 def _failure(error: OutagekbError) -> PluginError:
-    """The one way a problem reaches MkDocs: each problem through the plugin logger (and as a
-    GitHub annotation under GitHub Actions), then the summary as the build's error."""
-    print_problems(error.problems, write=log.error, annotate=annotating())
+    """The one way a problem that stops the build reaches MkDocs: each problem through the
+    plugin logger (see `_report`), then the summary as the build's error."""
+    _report(error.problems)
     return PluginError(f"outagekb: {error.summary}")
+
+
+def _report(problems: Sequence[Problem], *, preview: bool = False, strict: bool = False) -> None:
+    """Each problem through the plugin logger at its severity (and as a GitHub annotation
+    under GitHub Actions). In the preview, errors are logged as warnings, since the build goes
+    on; under `--strict` as information, since a logged warning would fail it."""
+    annotate = annotating()
+    for severity in (ERROR, WARNING):
+        write = log.info if preview and strict else log.warning if preview or severity == WARNING else log.error
+        print_problems([p for p in problems if p.severity == severity], write=write, annotate=annotate)

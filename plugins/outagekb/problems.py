@@ -14,25 +14,49 @@ from typing import Any, TextIO
 
 from . import __version__
 
+ERROR = "error"
+WARNING = "warning"
+"""A warning names something the site will show differently from what the writer probably
+meant (raw HTML shown as text); it is printed, but fails neither `validate` nor a build."""
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in one input file, with its 1-based line and column."""
+    """One mistake in one input file, with its 1-based line and column; an `error` unless
+    made a `warning`."""
 
     path: str
     line: int
     column: int
     message: str
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     def format(self) -> str:
-        """`path:line:column: error: message`, the form compilers and linters use."""
-        return f"{display_path(self.path)}:{self.line}:{self.column}: error: {self.message}"
+        """`path:line:column: error: message` (or `warning:`), the form compilers and linters use."""
+        return f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
     def github_annotation(self) -> str:
         """A GitHub Actions workflow command that shows the problem on the pull request."""
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = display_path(self.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        return f"::error file={file},line={self.line},col={self.column}::{message}"
+        return f"::{self.severity} file={file},line={self.line},col={self.column}::{message}"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that fail a build or `validate`: all but the warnings."""
+    return [problem for problem in problems if problem.is_error]
+
+
+def counted(problems: Sequence[Problem]) -> str:
+    """`2 errors and 1 warning`, `1 error`, `no problems`: a summary line's count."""
+    found = errors(problems)
+    warned = len(problems) - len(found)
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((len(found), "error"), (warned, "warning")) if n]
+    return " and ".join(parts) or "no problems"
 
 
 class OutagekbError(Exception):
@@ -116,7 +140,7 @@ def report_path(path: str) -> str:
 def plain_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
     """`[{path, line, column, severity, message}]`: the simplest form a script can read."""
     return [
-        {"path": report_path(p.path), "line": p.line, "column": p.column, "severity": "error", "message": p.message}
+        {"path": report_path(p.path), "line": p.line, "column": p.column, "severity": p.severity, "message": p.message}
         for p in problems
     ]
 
@@ -131,7 +155,7 @@ def code_quality(problems: Sequence[Problem]) -> list[dict[str, object]]:
             "description": p.message,
             "check_name": f"outagekb/{RULE_ID}",
             "fingerprint": fingerprints.of(p),
-            "severity": "major",  # every problem is an error that fails the build
+            "severity": "major" if p.is_error else "minor",  # an error fails the build, a warning does not
             "location": {"path": report_path(p.path), "lines": {"begin": max(p.line, 1)}},
         }
         for p in problems
@@ -158,7 +182,7 @@ def sarif(problems: Sequence[Problem]) -> dict[str, Any]:
         {
             "ruleId": RULE_ID,
             "ruleIndex": 0,
-            "level": "error",
+            "level": p.severity,  # SARIF's levels include `error` and `warning`
             "message": {"text": p.message},
             "locations": [
                 {

@@ -14,18 +14,20 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import paths
+from . import paths, preview
 from .blocks import lift_html_blocks
 from .cache import PageCache
 from .graph import Graph, build_graph
 from .model import KnowledgeBase
+from .problems import Problem
 from .rebuilds import FolderWatcher, HeapSettler, TemplateBytecode
 from .render import Page
 
@@ -64,6 +66,10 @@ class ServedPage(File):
         return self.src_uri in self.unbuilt or not os.path.isfile(self.abs_dest_path)
 
 
+def _always_modified() -> bool:
+    return True
+
+
 def links_inside(folder: str) -> bool:
     """Whether any entry of the folder or its sub-folders is a symbolic link."""
     failed: list[OSError] = []
@@ -88,6 +94,12 @@ class ServeSession:
         """page -> digest of the text last written into `pages_dir`."""
         self.unbuilt: set[str] = set()
         """Pages written into `pages_dir` since the last build that finished."""
+        self.problems: list[Problem] = []
+        """The problems of the files this rebuild read (see `preview`)."""
+        self.banner = ""
+        """The HTML every page of this rebuild starts with: the problems, or nothing."""
+        self.banner_changed = False
+        self._problem_context = ("", "")
         self.settler = HeapSettler()
         self.template_bytecode = TemplateBytecode()
         self.watcher: FolderWatcher | None = None
@@ -98,6 +110,34 @@ class ServeSession:
     def build_finished(self) -> None:
         self.unbuilt.clear()  # every page written for this build has been built
         self.settler.after_build()
+
+    def show_problems(self, problems: Sequence[Problem], root: str, editor_url: str) -> None:
+        """Put these problems in every page's banner (with `--dirty`, every page is then built
+        again, since its banner changed)."""
+        self.problems = list(problems)
+        self._problem_context = (root, editor_url)
+        made = preview.banner(self.problems, root, editor_url)
+        self.banner_changed = made != self.banner
+        self.banner = made
+
+    def add_problems(self, problems: Sequence[Problem]) -> None:
+        """Problems found after loading (a hand-written page at a generated path), into the banner."""
+        self.show_problems([*self.problems, *problems], *self._problem_context)
+        self.banner_changed = True
+
+    def left_out_pages(self, incidents_dir: str, published: Iterable[str]) -> list[Page]:
+        return preview.left_out_pages(self.problems, incidents_dir, published)
+
+    def rebuild_all_on_banner_change(self, files: Files) -> None:
+        """With --dirty, MkDocs builds only pages whose source changed; when the banner changed,
+        every page must be built again to show it. A `File` lives for one build, so marking
+        the hand-written pages here lasts until the next."""
+        if not self.banner_changed or self.pages_dir is None:
+            return
+        self.unbuilt.update(self.written)
+        for file in files.documentation_pages():
+            if not isinstance(file, ServedPage):
+                file.is_modified = _always_modified  # type: ignore[method-assign]
 
     def next_graph(self, kb: KnowledgeBase) -> Graph:
         """The graph of this rebuild, carried over from the last one where nothing changed."""
