@@ -97,8 +97,8 @@ def test_update_figures() -> None:
         Update(at(11, 45), "monitoring", "A fix is out."),
         Update(at(12, 0), "resolved", "Resolved: an unexpected OVERLOAD of the queue."),
     )
-    i = incident(updates=updates)
-    found = figures.incident_figures(i, catalog)
+    i = incident(updates=updates, resolved=at(12, 5))
+    found = figures.incident_figures(i, catalog, at(23))
     assert found.update_count == 5
     assert found.longest_silence == figures.Figure(75 * 60)  # 10:30 to 11:45
     assert found.last_update_names_cause is True  # the alias `overload`, any case
@@ -107,16 +107,49 @@ def test_update_figures() -> None:
 
 def test_longest_silence_from_the_start_is_approximate_when_the_start_is() -> None:
     i = incident(
-        updates=(Update(at(12), "investigating", "x"), Update(at(12, 30), "resolved", "y")), approximate=frozenset({"started"})
+        updates=(Update(at(12), "investigating", "x"), Update(at(12, 30), "resolved", "y")),
+        approximate=frozenset({"started"}),
+        resolved=at(12, 30),
     )
-    assert figures.longest_silence(i) == figures.Figure(2 * 3600, approximate=True)
+    assert figures.longest_silence(i, at(23)) == figures.Figure(2 * 3600, approximate=True)
+
+
+def test_longest_silence_ends_with_the_outage_not_with_a_later_post_mortem() -> None:
+    """A two-hour outage whose post-mortem came two days later was silent for at most its
+    two hours, not for the days until the post-mortem."""
+    updates = (
+        Update(at(10, 20), "investigating", "Looking into it."),
+        Update(at(11, 0), "identified", "Found it."),
+        Update(at(12, 0), "resolved", "Resolved."),
+        Update(datetime(2024, 1, 3, 17, 0, tzinfo=UTC), "postmortem", "What happened."),
+    )
+    i = incident(updates=updates, resolved=at(12))
+    assert figures.longest_silence(i, at(23)) == figures.Figure(3600)  # 11:00 to 12:00
+    assert figures.format_figure(figures.longest_silence(i, at(23))) == "1 h"
+
+
+def test_longest_silence_counts_the_stretch_before_resolution_and_runs_until_now_while_ongoing() -> None:
+    one_word = (Update(at(10, 10), "investigating", "Looking into it."),)
+    resolved_late = incident(updates=one_word, resolved=at(14), approximate=frozenset({"resolved"}))
+    assert figures.longest_silence(resolved_late, at(23)) == figures.Figure(3 * 3600 + 50 * 60, approximate=True)
+    ongoing = incident(updates=one_word)
+    assert figures.longest_silence(ongoing, at(16, 10)) == figures.Figure(6 * 3600)
+    only_after = incident(updates=(Update(at(20), "postmortem", "Later."),), resolved=at(11))
+    assert figures.longest_silence(only_after, at(23)) == figures.Figure(3600)  # no word while it ran
+
+
+def test_the_build_time_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704103200")
+    assert figures.build_time() == at(10)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert abs((figures.build_time() - datetime.now(UTC)).total_seconds()) < 60
 
 
 def test_update_figures_unknown_without_updates_and_names_need_whole_words() -> None:
     catalog = Catalog(causes={"capacity": Cause("capacity", "Capacity")})
-    assert figures.longest_silence(incident()) == figures.UNKNOWN
+    assert figures.longest_silence(incident(), at(23)) == figures.UNKNOWN
     assert figures.last_update_names_cause(incident(), catalog) is None
-    assert figures.incident_figures(incident(), catalog).update_count == 0
+    assert figures.incident_figures(incident(), catalog, at(23)).update_count == 0
     wordy = incident(updates=(Update(at(11), "resolved", "Capacityplanning is fine; resolved."),))
     assert figures.last_update_names_cause(wordy, catalog) is False
     by_id = incident(causes=(CauseRef("expired-credential"),), updates=(Update(at(11), "resolved", "An expired credential."),))

@@ -9,10 +9,11 @@ so a mean would mostly describe the one outage that lasted a week.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import pairwise
 
 from .model import Catalog, Incident
@@ -60,16 +61,31 @@ def time_to_first_update(incident: Incident) -> Figure:
     return _span(incident, incident.started, "started", incident.updates[0].at, "")
 
 
-def longest_silence(incident: Incident) -> Figure:
-    """The longest stretch with no public word while the outage ran: from the start to the
-    first update, or between two updates. Updates published before the start (a maintenance
-    notice) do not count; unknown without updates."""
-    times = [u.at for u in incident.updates if u.at >= incident.started]
-    if not times:
+def longest_silence(incident: Incident, now: datetime) -> Figure:
+    """The longest stretch with no public word while the outage ran, from its start to its
+    end (resolved, or `now` while it is ongoing): before the first update, between two, and
+    after the last. Updates outside the outage (a maintenance notice before, a post-mortem
+    days after) are not part of it. Unknown without updates: an incident with none may
+    have had no status page at all."""
+    if not incident.updates:
         return UNKNOWN
-    gaps = [(times[0] - incident.started).total_seconds(), *((b - a).total_seconds() for a, b in pairwise(times))]
+    end = incident.resolved or max(now, incident.started)
+    times = [incident.started, *(u.at for u in incident.updates if incident.started <= u.at <= end), end]
+    gaps = [(b - a).total_seconds() for a, b in pairwise(times)]
     longest = max(range(len(gaps)), key=gaps.__getitem__)
-    return Figure(gaps[longest], longest == 0 and "started" in incident.approximate)
+    approximate = (longest == 0 and "started" in incident.approximate) or (
+        longest == len(gaps) - 1 and incident.resolved is not None and "resolved" in incident.approximate
+    )
+    return Figure(gaps[longest], approximate)
+
+
+def build_time() -> datetime:
+    """The moment a build describes, for figures of outages still ongoing: `SOURCE_DATE_EPOCH`
+    when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
 
 
 def cause_words(incident: Incident, catalog: Catalog) -> list[str]:
@@ -106,14 +122,15 @@ class IncidentFigures:
     last_update_names_cause: bool | None
 
 
-def incident_figures(incident: Incident, catalog: Catalog) -> IncidentFigures:
+def incident_figures(incident: Incident, catalog: Catalog, now: datetime) -> IncidentFigures:
+    """`now`: the build's moment (`build_time`), the end of an ongoing outage."""
     return IncidentFigures(
         duration=duration(incident),
         time_to_detect=time_to_detect(incident),
         time_to_mitigate=time_to_mitigate(incident),
         time_to_first_update=time_to_first_update(incident),
         update_count=len(incident.updates),
-        longest_silence=longest_silence(incident),
+        longest_silence=longest_silence(incident, now),
         last_update_names_cause=last_update_names_cause(incident, catalog),
     )
 

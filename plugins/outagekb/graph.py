@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .figures import IncidentFigures, incident_figures
+from .figures import IncidentFigures, build_time, incident_figures
 from .model import Action, Catalog, Incident, KnowledgeBase
 from .related import Suggestion, compute_related, update_related
 
@@ -94,8 +94,11 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
     graph.by_year = dict(sorted(by_year.items(), reverse=True))
     same_catalog = previous is not None and previous.kb.catalog is catalog
     old_by_id = previous.by_id if previous is not None and same_catalog else {}
-    graph.figures = {
-        i.id: previous.figures[i.id] if old_by_id.get(i.id) is i else incident_figures(i, catalog)  # type: ignore[union-attr]
+    now = build_time()
+    graph.figures = {  # the silence of an ongoing outage runs until now: made again on every build
+        i.id: previous.figures[i.id]  # type: ignore[union-attr]
+        if old_by_id.get(i.id) is i and (i.resolved is not None or not i.updates)
+        else incident_figures(i, catalog, now)
         for i in kb.incidents
     }
     published = graph.incidents + newest_first([i for i in kb.incidents if i.draft])
