@@ -40,11 +40,14 @@ def test_init_builds_a_complete_site(tmp_path: Path, capsys: pytest.CaptureFixtu
             "incidents/catalog.yaml",
             "mkdocs.yml",
             "requirements.txt",
+            "schema/catalog.schema.json",
+            "schema/incident.schema.json",
         ]
     )
-    assert (folder / "incidents/catalog.yaml").read_bytes() == (
-        Path(__file__).parent.parent / "incidents/catalog.yaml"
-    ).read_bytes()
+    # the shipped catalog, after a line that gives editors its schema
+    catalog = (folder / "incidents/catalog.yaml").read_bytes()
+    assert catalog.startswith(b"# yaml-language-server: $schema=../schema/catalog.schema.json\n")
+    assert catalog.split(b"\n", 1)[1] == (Path(__file__).parent.parent / "incidents/catalog.yaml").read_bytes()
     site = build(folder)
     for page in (
         "",
@@ -98,7 +101,7 @@ def test_new_from_flags_validates_once_filled_in(tmp_path: Path, monkeypatch: py
     assert main(args) == 0
     path = tmp_path / "incidents/2025-03-04-acme-inc-checkout-down-after-a-certificate-expired.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../site/schema/incident.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../schema/incident.schema.json\n")  # init wrote it
     assert main(["validate", "-q"]) == 1  # the summary is still empty
     path.write_text(fill_summary(text), encoding="utf-8")
     assert main(["validate", "-q"]) == 0
@@ -115,7 +118,8 @@ def test_new_with_nothing_given_leaves_every_required_field_to_fill(tmp_path: Pa
     assert main(["new", "--id", "2025-02-02-acme-unknown", "--no-input"]) == 0
     path = tmp_path / "incidents/2025-02-02-acme-unknown.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "$schema=https://your-org.github.io/" in text.splitlines()[0]
+    # the repository's copy of the schema comes first, even when the site has an address
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/incident.schema.json"
     filled = {
         "title:": "title: Acme down",
         "organization:": "organization: Acme",
@@ -137,7 +141,7 @@ def test_new_with_nothing_given_leaves_every_required_field_to_fill(tmp_path: Pa
         (["--title", "x", "--started", "2025-03-04 15:16"], "has no UTC offset"),
         (["--id", "Bad_Id"], "an id is lowercase ASCII letters"),
         (["--organization", "Acme"], "give --title"),
-        (["--title", "x", "--lesson", "patience"], "unknown lesson `patience`"),
+        (["--title", "x", "--lesson", "patience"], "--lesson: `patience` is not a lesson in the catalog, whose lessons are: "),
     ],
 )
 def test_new_usage_errors(
@@ -181,6 +185,7 @@ def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
         stderr=terminal,
         cwd=tmp_path,
         close_fds=True,
+        env={key: value for key, value in os.environ.items() if key not in ("VISUAL", "EDITOR")},
     )
     os.close(terminal)
     seen: list[str] = []
@@ -190,16 +195,18 @@ def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
             ("Organization", "Acme"),
             ("Services", "Search, API"),
             ("Severity", "huge"),  # refused, asked again
-            ("is not one of", ""),
+            ("is not one of", None),
             ("Severity", "major"),
             ("Started", "2025-05-06T07:08:00+02:00"),
+            ("Summary", "The search index was rebuilt in place, and queries failed until it was done."),
             ("Causes (", "capacity, softwre-bug"),  # a typo gets a suggestion
-            ("did you mean `software-bug`", ""),
+            ("did you mean `software-bug`", None),
             ("Causes (", "capacity, software-bug"),
             ("Lessons (", "testing"),
+            ("Id [2025-05-06-acme-search-down-after-an-index-rebuild]: ", ""),  # Enter accepts it
         ]:
             _expect(controller, prompt, seen)
-            if answer:  # an empty answer only waits for the message
+            if answer is not None:  # None only waits for the message
                 os.write(controller, (answer + "\n").encode())
         assert process.wait(timeout=20) == 0
     finally:
@@ -211,7 +218,7 @@ def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
     assert "services: [Search, API]" in text and "severity: major" in text
     assert "  - cause: capacity\n    role: trigger" in text and "  - cause: software-bug\n" in text
     assert "  - lesson: testing" in text
-    path.write_text(fill_summary(text), encoding="utf-8")
+    assert "summary: |\n  The search index was rebuilt in place, and queries failed until it was done.\n" in text
     result = subprocess.run(
         [sys.executable, "-m", "outagekb.cli", "validate", "-q"], cwd=tmp_path, capture_output=True, text=True
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,13 +18,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from . import __version__, model, paths, schema, spec
-from .convert import Converter, one_of, suggestion
+from .convert import Converter, closest, one_of, quote, suggestion
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
 from .model import Catalog
 
 if TYPE_CHECKING:
     from .scaffold import NewIncident
-from .problems import OutagekbError, Problem, annotating, print_problems
+from .problems import OutagekbError, Problem, annotating, counted, errors, print_problems
 from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
@@ -145,26 +147,32 @@ def validate(args: argparse.Namespace) -> int:
     write_report(sorted(set(problems)), args.format, annotate=annotating())
     elapsed = time.perf_counter() - started
     if not args.quiet:
-        summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}" if problems else "no problems"
-        print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {summary}", file=sys.stderr)
-    return 1 if problems else 0
+        print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {counted(problems)}", file=sys.stderr)
+    return 1 if errors(problems) else 0
 
 
 EPILOG_SCHEMA = """\
 examples:
   outagekb schema > incident.schema.json        the incident file's schema, with this knowledge base's ids
   outagekb schema --catalog-file                 the schema of incidents/catalog.yaml
+  outagekb schema --write                        both, into schema/ beside mkdocs.yml, for editors
 
-The site publishes the same schemas at schema/incident.schema.json and
-schema/catalog.schema.json. To have VS Code's YAML extension complete and check an
-incident, start the file with
-  # yaml-language-server: $schema=<site URL>/schema/incident.schema.json
-exit codes: 0 printed, 1 the catalog has problems, 2 usage error.
+--write puts schema/incident.schema.json and schema/catalog.schema.json in the
+repository, beside mkdocs.yml (outagekb init does it too): run it again after
+changing the catalog. It replaces a file only when outagekb wrote it (its
+`$comment` says so), never a person's. Files made by outagekb new start with
+  # yaml-language-server: $schema=../schema/incident.schema.json
+which VS Code's YAML extension reads to complete and check them. The site
+publishes the same schemas at schema/incident.schema.json and schema/catalog.schema.json.
+exit codes: 0 printed or written, 1 the catalog has problems or a schema file there
+is a person's, 2 usage error.
 """
 
 
 def print_schema(args: argparse.Namespace) -> int:
     """The schema of an incident file; cause and lesson ids come from the knowledge base's catalog."""
+    if args.write:
+        return write_schemas()
     if args.catalog_file:
         print(schema.dumps(schema.catalog_schema()), end="")
         return 0
@@ -177,35 +185,122 @@ def print_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_schemas() -> int:
+    """`outagekb schema --write`: both schemas into the repository (the folder of ./mkdocs.yml);
+    nothing is written when either file there is a person's."""
+    project = _project()
+    if not os.path.exists("mkdocs.yml") and not os.path.isdir(project.incidents):
+        print(
+            "outagekb schema --write: no mkdocs.yml and no incidents folder here; run it in the knowledge base's folder",
+            file=sys.stderr,
+        )
+        return 2
+    plan = _schema_plan(".", project)
+    if plan is None:
+        return 1
+    foreign = [relative for relative, _, state in plan if state == "foreign"]
+    if foreign:
+        print(
+            f"outagekb schema --write: {foreign[0]} exists and outagekb did not write it (its `$comment` does not say "
+            "so), so it is not replaced and nothing was written; move it away and run this again, or print the schema "
+            "elsewhere: outagekb schema > FILE",
+            file=sys.stderr,
+        )
+        return 1
+    for relative, text, state in plan:
+        if not _write_schema(relative, text, state):
+            return 1
+        print(f"{SCHEMA_OUTCOMES[state]} {relative}")
+    return 0
+
+
+SCHEMA_OUTCOMES = {"missing": "created", "stale": "updated", "current": "unchanged"}
+"""What `schema --write` and `init` say they did to a schema file, by its state before."""
+
+
+def _schema_plan(root: str, project: Project) -> list[tuple[str, str, str]] | None:
+    """The repository's schema files for `root`, made from the knowledge base's catalog:
+    (path relative to `root`, text, state now: `missing`, `stale`, `current` or `foreign`).
+    None, after printing them, when the catalog has problems."""
+    from .scaffold import repository_schemas, schema_file_state
+
+    path = project.catalog or catalog_file(project.incidents)
+    catalog, problems = load_catalog(path)
+    if problems:
+        print_problems(problems, sys.stderr)
+        print("outagekb: the schema files are made from the catalog; fix its problems first", file=sys.stderr)
+        return None
+    shipped = os.path.abspath(path) == os.path.abspath(SHIPPED_CATALOG)
+    name = "the catalog shipped with outagekb" if shipped else os.path.relpath(path, root).replace(os.sep, "/")
+    texts = repository_schemas(catalog, name, project.organization)
+    return [(relative, text, schema_file_state(os.path.join(root, relative), text)) for relative, text in texts.items()]
+
+
+def _write_schema(path: str, text: str, state: str) -> bool:
+    """Write a schema file that is missing or stale; False, after saying why, when that fails."""
+    from .scaffold import write_schema_file
+
+    if state not in ("missing", "stale"):
+        return True
+    try:
+        write_schema_file(path, text)
+    except OSError as error:
+        print(f"outagekb: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return False
+    return True
+
+
 EPILOG_NEW = """\
 examples:
   outagekb new                                   ask for each required field (in a terminal)
   outagekb new --title "Checkout down after a certificate expired" --organization Acme \\
       --service Checkout --severity major --started 2025-03-04T15:16:00-08:00 \\
+      --summary "An expired certificate failed every payment." \\
       --cause expired-credential --lesson monitoring
+  outagekb new --title "Search down" --edit      then open the file in $VISUAL or $EDITOR
+  git log -1 --format=%b | outagekb new --title "..." --summary -    the summary from standard input
   outagekb new --id 2025-03-04-acme-checkout-cert --no-input
 
-The file is incidents/<date>-<org>-<slug>.yaml (the folder named in ./mkdocs.yml).
-Required fields you do not give are written empty, and `outagekb validate` reports
-them until they are filled in. An existing file is never overwritten.
-exit codes: 0 written, 1 the file exists or input ended, 2 usage error (a bad value).
+The file is incidents/<id>.yaml (the folder named in ./mkdocs.yml). The id is made
+from the date, the organization and the title's first words, cut at a word; in a
+terminal it is shown before anything is written and Enter accepts it, or type
+another. It is the page's permanent address. Required fields you do not give are
+written empty, and `outagekb validate` reports them until they are filled in; the
+optional ones are commented blocks, each valid once its `# ` is removed. In a
+terminal, with $VISUAL or $EDITOR set, it offers to open the file when fields are
+left to fill in. An existing file is never overwritten.
+exit codes: 0 written, 1 the file exists, input ended or the editor did not start
+(the file is written then), 2 usage error (a bad value).
 """
 
 
-def _check(kind: str, value: str, f: spec.Field) -> tuple[object, str | None]:
-    """A value given on the command line or typed at a prompt, checked as the loader would."""
+def _check(value: str, f: spec.Field) -> tuple[object, str | None]:
+    """A value given on the command line or typed at a prompt, checked as the loader would;
+    the message names no field (the caller says which flag or prompt it was)."""
     converter = Converter("input")
     node = Scalar(1, 1, value, False)
-    result = converter.timestamp(node, f.name) if kind == spec.TIMESTAMP else converter.scalar(node, f, f.name)
+    result = converter.timestamp(node, "") if f.kind == spec.TIMESTAMP else converter.scalar(node, f, "")
     if converter.problems:
         return None, converter.problems[0].message
     return result, None
+
+
+def _about(subject: str, message: str) -> str:
+    """`--title is empty`, `--started: `x` has no UTC offset…`: the flag or field once, then the message."""
+    return f"{subject} {message}" if message.startswith(("is ", "must ")) else f"{subject}: {message}"
 
 
 def _field(name: str) -> spec.Field:
     found = spec.INCIDENT.field(name)
     assert found is not None
     return found
+
+
+def _item(name: str) -> spec.Field:
+    """The field of one item of a list field (`services`, `tags`)."""
+    item = _field(name).item
+    assert item is not None
+    return item
 
 
 def _severity(value: str, catalog: Catalog) -> tuple[object, str | None]:
@@ -217,19 +312,102 @@ def _severity(value: str, catalog: Catalog) -> tuple[object, str | None]:
 
 
 def _check_ids(values: list[str], known: Mapping[str, object], what: str) -> str | None:
+    """Why one of the cause or lesson ids is not the catalog's, with the closest one or the list."""
     for value in values:
         if value not in known:
-            return f"unknown {what} `{value}`{suggestion(value, list(known))}; known: {', '.join(known)}"
+            near = closest(value, list(known))
+            if near:
+                return f"`{value}` is not a {what} in the catalog; did you mean `{near}`?"
+            return f"`{value}` is not a {what} in the catalog, whose {what}s are: {', '.join(known)}"
     return None
+
+
+def _check_id(value: str) -> tuple[object, str | None]:
+    """An incident id typed at the prompt or given with --id (a `.yaml` ending is dropped)."""
+    chosen = value.removesuffix(".yaml").removesuffix(".yml")
+    if chosen != chosen.lower() and paths.id_problem(chosen.lower()) is None:
+        return None, f"ids are lowercase; write `{chosen.lower()}`"
+    why = paths.id_problem(chosen)
+    return (None, why) if why else (chosen, None)
 
 
 def _split(answer: str) -> list[str]:
     return [part.strip() for part in answer.split(",") if part.strip()]
 
 
+def _check_list(values: list[str], item: spec.Field) -> str | None:
+    for value in values:
+        _, error = _check(value, item)
+        if error:
+            return _about(quote(value), error) if value.strip() else error
+    return None
+
+
+def _given(args: argparse.Namespace, new: NewIncident, catalog: Catalog) -> str | None:
+    """Fill `new` from the flags, each checked as the loader would; the first problem, naming its flag."""
+    for name in ("title", "organization"):
+        value = getattr(args, name)
+        if value is not None:
+            checked, error = _check(value, _field(name))
+            if error:
+                return _about(f"--{name}", error)
+            setattr(new, name, checked)
+    for flag, name, values in (("--service", "services", new.services), ("--tag", "tags", new.tags)):
+        error = _check_list(values, _item(name))
+        if error:
+            return _about(flag, error)
+        values[:] = [value.strip() for value in values]
+    if args.severity is not None:
+        severity, error = _severity(args.severity, catalog)
+        if error:
+            return f"--severity: {error}"
+        new.severity = str(severity)
+    if args.started is not None:
+        started, error = _check(args.started, _field("started"))
+        if error:
+            return _about("--started", error)
+        new.started = started  # type: ignore[assignment]
+    if args.summary is not None:
+        text = sys.stdin.read() if args.summary == "-" else args.summary
+        summary, error = _check(text.replace("\r\n", "\n"), _field("summary"))
+        if error:
+            return _about("--summary" if args.summary != "-" else "--summary - (standard input)", error)
+        new.summary = str(summary)
+    for values, known, what in ((new.causes, catalog.causes, "cause"), (new.lessons, catalog.lessons, "lesson")):
+        error = _check_ids(values, known, what)
+        if error:
+            return f"--{what}: {error}"
+    return None
+
+
+def _editor() -> str | None:
+    """The command that edits a file: $VISUAL, else $EDITOR (as git and crontab read them)."""
+    return (os.environ.get("VISUAL") or os.environ.get("EDITOR") or "").strip() or None
+
+
+LINE_EDITORS = frozenset({"vi", "vim", "nvim", "view", "gvim", "nano", "emacs", "emacsclient", "micro", "mg", "joe", "ne"})
+"""Editors that open a file at a line given as `+LINE`, so that the cursor waits at the first empty field."""
+
+
+def _open_in_editor(command: str, path: str, line: int | None) -> str | None:
+    """Run the editor on the file and wait for it; why it could not start, or None."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as error:
+        return f"cannot read the editor command `{command}`: {error}"
+    if not argv:
+        return "the editor command is empty"
+    if line and os.path.basename(argv[0]) in LINE_EDITORS:
+        argv.append(f"+{line}")
+    try:
+        subprocess.run([*argv, path], check=False)
+    except OSError as error:
+        return f"cannot start the editor `{command}`: {error.strerror or error}"
+    return None
+
+
 def new_incident(args: argparse.Namespace) -> int:
-    from .scaffold import NewIncident, incident_text, write_new
-    from .scaffold import incident_id as scaffold_id
+    from .scaffold import NewIncident, TemplateContext, incident_text, write_new
 
     project = _project()
     folder = args.dir or project.incidents
@@ -239,62 +417,51 @@ def new_incident(args: argparse.Namespace) -> int:
         return 1
     new = NewIncident(services=list(args.service or []), causes=list(args.cause or []), lessons=list(args.lesson or []))
     new.tags = list(args.tag or [])
-    for name, value in (("title", args.title), ("organization", args.organization)):
-        if value is not None:
-            checked, error = _check(_field(name).kind, value, _field(name))
-            if error:
-                print(f"outagekb new: --{name}: {error}", file=sys.stderr)
-                return 2
-            setattr(new, name, checked)
-    if args.severity is not None:
-        severity, error = _severity(args.severity, catalog)
-        if error:
-            print(f"outagekb new: --severity: {error}", file=sys.stderr)
-            return 2
-        new.severity = str(severity)
-    if args.started is not None:
-        started, error = _check(spec.TIMESTAMP, args.started, _field("started"))
-        if error:
-            print(f"outagekb new: --started: {error}", file=sys.stderr)
-            return 2
-        new.started = started  # type: ignore[assignment]
-    for values, known, what in ((new.causes, catalog.causes, "cause"), (new.lessons, catalog.lessons, "lesson")):
-        error = _check_ids(values, known, what)
-        if error:
-            print(f"outagekb new: --{what}: {error}", file=sys.stderr)
-            return 2
-    interactive = not args.no_input and sys.stdin.isatty()
-    if interactive:
-        try:
-            _ask_missing(new, catalog, project.organization)
-        except EOFError:
-            print("\noutagekb new: input ended; nothing was written", file=sys.stderr)
-            return 1
+    editor = _editor()
+    if args.edit and not editor:
+        print(
+            "outagekb new: --edit: set VISUAL or EDITOR to the command of your editor, such as `vim` or `code --wait`",
+            file=sys.stderr,
+        )
+        return 2
+    problem = _given(args, new, catalog)
+    if problem:
+        print(f"outagekb new: {problem}", file=sys.stderr)
+        return 2
+    chosen: str | None = None
     if args.id:
-        chosen = args.id.removesuffix(".yaml").removesuffix(".yml")
-        why = paths.id_problem(chosen)
+        checked, why = _check_id(args.id)
         if why:
             print(f"outagekb new: --id: {why}", file=sys.stderr)
             return 2
-    elif new.title:
-        chosen = scaffold_id((new.started.date() if new.started else date.today()), new.organization or "", new.title)
-    else:
+        chosen = str(checked)
+    interactive = not args.no_input and args.summary != "-" and sys.stdin.isatty()
+    try:
+        if interactive:
+            _ask_missing(new, catalog, project.organization)
+        proposed = _proposed_id(new)
+        if interactive and chosen is None:
+            chosen = _ask_id(proposed, folder)
+    except EOFError:
+        print("\noutagekb new: input ended; nothing was written", file=sys.stderr)
+        return 1
+    chosen = chosen or proposed
+    if chosen is None:
         print("outagekb new: give --title (the file name is made from it) or --id", file=sys.stderr)
         return 2
     target = os.path.join(folder, f"{chosen}.yaml")
-    twins = [
-        name for name in _listdir(folder) if os.path.splitext(name)[0].lower() == chosen and name.endswith((".yaml", ".yml"))
-    ]
-    if twins:
-        print(f"outagekb new: {os.path.join(folder, twins[0])} already exists; nothing was written", file=sys.stderr)
+    taken = _taken(folder, chosen)
+    if taken:
+        print(f"outagekb new: {taken} already exists; nothing was written", file=sys.stderr)
         return 1
-    schema_url = (
-        paths.absolute_url(project.site_url, schema.INCIDENT_SCHEMA_PATH)
-        if project.site_url
-        else os.path.relpath(os.path.join(project.site_dir, schema.INCIDENT_SCHEMA_PATH), os.path.abspath(folder))
+    context = TemplateContext(
+        schema_url=_schema_url(folder, project),
+        default_organization=project.organization,
+        other_incident=_other_incident(folder, chosen),
     )
+    text = incident_text(new, catalog, context)
     try:
-        write_new(target, incident_text(new, catalog, schema_url.replace(os.sep, "/"), project.organization))
+        write_new(target, text)
     except FileExistsError:
         print(f"outagekb new: {target} already exists; nothing was written", file=sys.stderr)
         return 1
@@ -302,9 +469,100 @@ def new_incident(args: argparse.Namespace) -> int:
         print(f"outagekb new: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(os.path.relpath(target))
+    missing = new.missing(project.organization)
     if not args.quiet:
-        print("Fill in the empty fields, then run `outagekb validate`.", file=sys.stderr)
+        _note_stale_schema(folder, project)
+    wanted = bool(args.edit)
+    if interactive and not wanted and editor and missing:
+        try:
+            wanted = _ask_yes(f"Open it in {editor} to fill in the rest? [Y/n] ")
+        except EOFError:
+            print(file=sys.stderr)
+    if wanted and editor:
+        line = _first_line(text, missing)
+        failed = _open_in_editor(editor, target, line)
+        if failed:
+            print(f"outagekb new: {failed}; the file is written: {os.path.relpath(target)}", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print("Check it with `outagekb validate`.", file=sys.stderr)
+    elif not args.quiet:
+        still = f"Still to fill in: {', '.join(missing)}. Then run" if missing else "Check it with"
+        print(f"{still} `outagekb validate`.", file=sys.stderr)
     return 0
+
+
+def _proposed_id(new: NewIncident) -> str | None:
+    """The id made from the date, organization and title; None without a title."""
+    from .scaffold import incident_id
+
+    if not new.title:
+        return None
+    return incident_id(new.started.date() if new.started else date.today(), new.organization or "", new.title)
+
+
+def _taken(folder: str, chosen: str) -> str | None:
+    """The path of an incident file that already has this id (`.yaml` or `.yml`, any case), or None."""
+    for name in _listdir(folder):
+        if os.path.splitext(name)[0].lower() == chosen and name.endswith((".yaml", ".yml")):
+            return os.path.join(folder, name)
+    return None
+
+
+def _schema_url(folder: str, project: Project) -> str | None:
+    """The `$schema` address of a new file in `folder`: the repository's copy (`schema --write`)
+    by a relative path, else the published one under `site_url`, else None."""
+    from .scaffold import REPOSITORY_SCHEMA
+
+    copy = os.path.join(_repository_root(folder), REPOSITORY_SCHEMA)
+    if os.path.isfile(copy):
+        return os.path.relpath(copy, os.path.abspath(folder)).replace(os.sep, "/")
+    if project.site_url:
+        return paths.absolute_url(project.site_url, schema.INCIDENT_SCHEMA_PATH)
+    return None
+
+
+def _repository_root(folder: str) -> str:
+    """Where `schema --write` puts the schemas for this incidents folder: here (the folder of
+    ./mkdocs.yml) when the folder lies inside, else the folder above it."""
+    return os.getcwd() if paths.is_inside(folder, os.getcwd()) else os.path.dirname(os.path.abspath(folder))
+
+
+def _note_stale_schema(folder: str, project: Project) -> None:
+    """Say so when the repository's incident schema is not what `schema --write` would write now."""
+    from .scaffold import REPOSITORY_SCHEMA
+
+    root = _repository_root(folder)
+    if not os.path.isfile(os.path.join(root, REPOSITORY_SCHEMA)) or root != os.getcwd():
+        return
+    plan = _schema_plan(".", project)
+    if plan and any(relative == REPOSITORY_SCHEMA and state == "stale" for relative, _, state in plan):
+        print(
+            f"note: {REPOSITORY_SCHEMA} is out of date (made from another catalog, or by another outagekb); "
+            "`outagekb schema --write` brings it up to date",
+            file=sys.stderr,
+        )
+
+
+def _other_incident(folder: str, chosen: str) -> str | None:
+    """The newest other incident of the folder, whose id makes a `related` hint that validates."""
+    from .loader import scan_directory
+
+    if not os.path.isdir(folder):
+        return None
+    ids = [incident_id for incident_id, _ in scan_directory(folder).incidents if incident_id != chosen]
+    return max(ids) if ids else None
+
+
+def _first_line(text: str, missing: list[str]) -> int | None:
+    """The line number of the first required field left empty, where the editor's cursor should wait."""
+    if not missing:
+        return None
+    key = "  - cause:" if missing[0] == "causes" else f"{missing[0]}:"
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(key):
+            return number
+    return None
 
 
 def _listdir(folder: str) -> list[str]:
@@ -326,6 +584,47 @@ def _ask(prompt: str, check: Callable[[str], tuple[object, str | None]]) -> obje
         print(f"  {error}", file=sys.stderr)
 
 
+def _ask_yes(prompt: str) -> bool:
+    """A yes-or-no question whose answer by Enter is yes."""
+    while True:
+        answer = input(prompt).strip().lower()
+        if answer in ("", "y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        print("  answer y or n", file=sys.stderr)
+
+
+def _ask_id(proposed: str | None, folder: str) -> str:
+    """Show the id the file will have and let the author change it; Enter accepts it."""
+    print(
+        "The id is the file's name and the incident's permanent address (incidents/<id>/); it cannot change once published.",
+        file=sys.stderr,
+    )
+    taken = _taken(folder, proposed) if proposed else None
+    if taken:
+        print(f"  {taken} already exists; type another id", file=sys.stderr)
+    elif not proposed:
+        print("  With no title to make it from, type one: <YYYY-MM-DD>-<org>-<a-few-words>", file=sys.stderr)
+    offer = proposed if proposed and not taken else None
+    while True:
+        answer = input(f"Id [{offer}]: " if offer else "Id: ").strip()
+        if not answer:
+            if offer:
+                return offer
+            print("  an id is needed: it names the file", file=sys.stderr)
+            continue
+        checked, why = _check_id(answer)
+        if why:
+            print(f"  {why}", file=sys.stderr)
+            continue
+        taken = _taken(folder, str(checked))
+        if taken:
+            print(f"  {taken} already exists; type another id", file=sys.stderr)
+            continue
+        return str(checked)
+
+
 def _ask_missing(new: NewIncident, catalog: Catalog, default_organization: str | None) -> None:
     print("New incident. Press Enter to leave a field empty and fill it in later.", file=sys.stderr)
     for name, prompt in (("title", "Title (what failed, and how): "), ("organization", "Organization: ")):
@@ -333,11 +632,13 @@ def _ask_missing(new: NewIncident, catalog: Catalog, default_organization: str |
             continue  # the site's default: the file need not name it
         if getattr(new, name) is None:
             f = _field(name)
-            setattr(new, name, _ask(prompt, lambda answer, f=f: _check(f.kind, answer, f)))  # type: ignore[misc]
+            setattr(new, name, _ask(prompt, lambda answer, f=f, name=name: _named(name, _check(answer, f))))  # type: ignore[misc]
     if not new.services:
-        line = _field("services").item
-        assert line is not None
-        answer = _ask("Services affected (comma-separated): ", lambda a: (_split(a), None) if _split(a) else (None, "give one"))
+        item = _item("services")
+        answer = _ask(
+            "Services affected (comma-separated): ",
+            lambda a: (None, error) if (error := _check_list(_split(a), item)) else (_split(a), None),
+        )
         new.services = list(answer) if isinstance(answer, list) else []
     if new.severity is None:
         answer = _ask(f"Severity ({', '.join(catalog.severity_ids)}): ", lambda a: _severity(a, catalog))
@@ -345,15 +646,25 @@ def _ask_missing(new: NewIncident, catalog: Catalog, default_organization: str |
     if new.started is None:
         f = _field("started")
         prompt = "Started (with UTC offset, e.g. 2025-03-04T15:16:00-08:00): "
-        new.started = _ask(prompt, lambda a: _check(spec.TIMESTAMP, a, f))  # type: ignore[assignment]
+        new.started = _ask(prompt, lambda a: _named("started", _check(a, f)))  # type: ignore[assignment]
+    if new.summary is None:
+        f = _field("summary")
+        answer = _ask("Summary (what happened, in a sentence or two): ", lambda a: _named("summary", _check(a, f)))
+        new.summary = str(answer) if answer else None
     if not new.causes:
         print("Causes: " + ", ".join(catalog.causes), file=sys.stderr)
         answer = _ask("Causes (comma-separated ids, the trigger first): ", lambda a: _ids(a, catalog.causes, "cause"))
         new.causes = list(answer) if isinstance(answer, list) else []
-    if not new.lessons:
+    if not new.lessons and catalog.lessons:
         print("Lessons: " + ", ".join(catalog.lessons), file=sys.stderr)
         answer = _ask("Lessons (comma-separated ids, optional): ", lambda a: _ids(a, catalog.lessons, "lesson"))
         new.lessons = list(answer) if isinstance(answer, list) else []
+
+
+def _named(name: str, checked: tuple[object, str | None]) -> tuple[object, str | None]:
+    """A prompt's check, its message naming the field once (`title is 250 characters long…`)."""
+    value, error = checked
+    return value, _about(name, error) if error else None
 
 
 def _ids(answer: str, known: Mapping[str, object], what: str) -> tuple[object, str | None]:
@@ -370,9 +681,10 @@ examples:
   outagekb init . --name "Payments outages" --force     an existing folder: only missing files are added
 
 Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog, with
---severities your scale at its top), one example incident, requirements.txt (this
-same outagekb, from where it was installed, and the versions it runs with) and the CI
-file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests,
+--severities your scale at its top), one example incident, the schemas for editors
+(schema/incident.schema.json and schema/catalog.schema.json, as `outagekb schema
+--write` does), requirements.txt (this same outagekb, from where it was installed, and
+the versions it runs with) and the CI file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests,
 deploys main to GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab:
 checks merge requests with a Code Quality report, deploys the default branch to GitLab
 Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
@@ -404,22 +716,33 @@ def init_knowledge_base(args: argparse.Namespace) -> int:
     with open(SHIPPED_CATALOG, encoding="utf-8") as stream:
         catalog_text = stream.read()
     name = args.name or os.path.basename(os.path.abspath(folder)).replace("-", " ").replace("_", " ").strip().capitalize()
-    written, kept = [], []
+    written: list[tuple[str, str]] = []  # (path, what was done)
+    kept: list[tuple[str, str]] = []  # (path, why)
     files = knowledge_base_files(name or "Our outages", catalog_text, ci=args.ci, severities=severities)
     for relative, text in files.items():
         target = os.path.join(folder, relative)
         try:
             write_new(target, text)
-            written.append(relative)
+            written.append((relative, "created"))
         except FileExistsError:
-            kept.append(relative)
+            kept.append((relative, "exists"))
         except OSError as error:
             print(f"outagekb init: cannot write {target}: {error.strerror or error}", file=sys.stderr)
             return 1
-    for relative in written:
-        print(f"created {os.path.join(folder, relative)}")
-    for relative in kept:
-        print(f"kept    {os.path.join(folder, relative)} (exists)")
+    # the schemas come from the catalog now in the folder (a kept one, with --force)
+    for relative, text, state in _schema_plan(folder, _project(os.path.join(folder, "mkdocs.yml"))) or []:
+        if state == "foreign":
+            kept.append((relative, "exists; outagekb did not write it"))
+        elif not _write_schema(os.path.join(folder, relative), text, state):
+            return 1
+        elif state == "current":
+            kept.append((relative, "exists"))
+        else:
+            written.append((relative, SCHEMA_OUTCOMES[state]))
+    for relative, done in written:
+        print(f"{done} {os.path.join(folder, relative)}")
+    for relative, why in kept:
+        print(f"kept    {os.path.join(folder, relative)} ({why})")
     print(f"Next: cd {folder} && pip install -r requirements.txt && mkdocs serve", file=sys.stderr)
     return 0
 
@@ -452,9 +775,9 @@ def render_folder(args: argparse.Namespace) -> int:
     project = _project()
     folder = args.incidents or project.incidents
     kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None, organization=project.organization)
-    if problems:
-        print_problems(problems)
-        print(f"outagekb render: {len(problems)} problem(s) in the incident files; nothing was written", file=sys.stderr)
+    print_problems(problems)
+    if errors(problems):
+        print(f"outagekb render: {counted(problems)} in the incident files; nothing was written", file=sys.stderr)
         return 1
     options = RenderOptions(
         use_directory_urls=not args.no_directory_urls, site_url=args.site_url or project.site_url, link_style=args.link_style
@@ -657,18 +980,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=validate)
     show = commands.add_parser(
         "schema",
-        help="print the JSON Schema of incident files (or of the catalog) for editors",
+        help="print the JSON Schema of incident files (or of the catalog) for editors, or write both into the repository",
         description="Print the JSON Schema (draft 2020-12) of an incident file, with the cause and lesson ids "
         "of the knowledge base that ./mkdocs.yml names (else ./incidents, else the shipped catalog).",
         epilog=EPILOG_SCHEMA,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    show.add_argument("--catalog-file", action="store_true", help="print the schema of the catalog file instead")
+    given = show.add_mutually_exclusive_group()
+    given.add_argument("--catalog-file", action="store_true", help="print the schema of the catalog file instead")
+    given.add_argument(
+        "--write",
+        action="store_true",
+        help="write both schemas into schema/ beside mkdocs.yml, replacing only files outagekb wrote",
+    )
     show.set_defaults(run=print_schema)
     create = commands.add_parser(
         "new",
         help="create an incident file to fill in, from flags or by asking",
-        description="Create incidents/<date>-<org>-<slug>.yaml with every required field and hints for the rest.",
+        description="Create incidents/<date>-<org>-<slug>.yaml with every required field and hints for the rest; "
+        "in a terminal, ask for each required field you do not give, and for the id.",
         epilog=EPILOG_NEW,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -677,12 +1007,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--service", action="append", metavar="NAME", help="a service affected (repeat for several)")
     create.add_argument("--severity", metavar="ID", help="one of the catalog's severities (critical, major, minor by default)")
     create.add_argument("--started", metavar="TIMESTAMP", help="when impact began, with its offset: 2025-03-04T15:16:00-08:00")
+    create.add_argument(
+        "--summary", metavar="TEXT", help="what happened (Markdown); - reads it from standard input, and then nothing is asked"
+    )
     create.add_argument("--cause", action="append", metavar="ID", help="a cause id from the catalog (repeat; the trigger first)")
     create.add_argument("--lesson", action="append", metavar="ID", help="a lesson id from the catalog (repeat)")
     create.add_argument("--tag", action="append", metavar="TAG", help="a keyword (repeat)")
     create.add_argument("--id", help="the file's id instead of one made from the date, organization and title")
     create.add_argument("--dir", metavar="FOLDER", help="the incidents folder (default: from ./mkdocs.yml, else ./incidents)")
     create.add_argument("--no-input", action="store_true", help="never ask, even in a terminal")
+    create.add_argument("--edit", action="store_true", help="open the new file in $VISUAL or $EDITOR once it is written")
     create.add_argument("-q", "--quiet", action="store_true", help="print only the new file's path")
     create.set_defaults(run=new_incident)
     start = commands.add_parser(

@@ -1,9 +1,11 @@
-"""The files `outagekb new` and `outagekb init` write: an incident to fill in, and a whole
-new knowledge base that builds at once.
+"""The files `outagekb new` and `outagekb init` write: an incident to fill in, a whole
+new knowledge base that builds at once, and the repository's copy of the schemas.
 
-Nothing here overwrites a file: every write opens with mode "x", so a file that appears
-between the check and the write is still safe. Required fields left to fill are written
-empty, so `outagekb validate` keeps failing until someone fills them in.
+Nothing here overwrites a person's file: incidents and a new knowledge base's files are
+opened with mode "x", so a file that appears between the check and the write is still
+safe, and a schema file is replaced only when its `$comment` says outagekb wrote it.
+Required fields left to fill are written empty, so `outagekb validate` keeps failing
+until someone fills them in.
 """
 
 from __future__ import annotations
@@ -13,33 +15,66 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from importlib import metadata
 
 from . import __version__, paths, schema, spec
-from .model import Catalog
+from .model import TIMESTAMP_FIELDS, Catalog
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={url}\n"
+
+# fmt: off
+STOP_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "nor", "by", "with", "without",
+    "from", "after", "before", "during", "into", "onto", "over", "under", "as", "than", "then", "its", "it",
+    "is", "was", "are", "were", "be", "been", "being", "that", "which", "while", "when",
+})
+# fmt: on
+"""Words an id's slug never ends on: `…-after-the` reads as a title cut short."""
+
+ARTICLES = frozenset({"a", "an", "the"})
+"""Words an id's slug does not start with: `the-api-was-down` says no more than `api-was-down`."""
+
+
+def _words(text: str) -> list[str]:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", ascii_text.lower())
+
+
+def _fit(words: list[str], limit: int) -> list[str]:
+    """The leading words that fit in `limit` characters once joined by hyphens."""
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return kept
 
 
 def slug(text: str, limit: int = 40) -> str:
     """`Acme Chat: API down!` -> `acme-chat-api-down`: ASCII words joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    result = ""
-    for word in words:
-        candidate = f"{result}-{word}" if result else word
-        if len(candidate) > limit:
-            break
-        result = candidate
-    return result or (words[0][:limit] if words else "")
+    words = _words(text)
+    return "-".join(_fit(words, limit)) or (words[0][:limit] if words else "")
+
+
+def title_slug(title: str, limit: int) -> str:
+    """A title's words for an id, cut at a word boundary and never after a word such as
+    `the` or `of` (`The outage of the API after the deploy` -> `outage-of-the-api-after-the-deploy`,
+    or `outage-of-the-api` when only that fits), so that a cut id still reads as a phrase."""
+    words = _words(title)
+    while len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    kept = _fit(words, limit)
+    while len(kept) > 1 and kept[-1] in STOP_WORDS:
+        kept.pop()
+    return "-".join(kept) or (words[0][:limit] if words else "")
 
 
 def incident_id(started: date, organization: str, title: str) -> str:
     """`<date>-<org>-<slug>`, 80 characters at most, as the format's convention asks."""
     org = slug(organization, 20) or "org"
     rest = spec.ID_MAX - len(f"{started:%Y-%m-%d}-{org}-")
-    return f"{started:%Y-%m-%d}-{org}-{slug(title, rest) or 'incident'}"
+    return f"{started:%Y-%m-%d}-{org}-{title_slug(title, rest) or 'incident'}"
 
 
 def _yaml_string(value: str) -> str:
@@ -47,6 +82,16 @@ def _yaml_string(value: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/()'+-]*", value) and not value.endswith(" ") and ": " not in value:
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def markdown_block(name: str, text: str, indent: str = "") -> list[str]:
+    """A Markdown field as a literal block (`summary: |`), which needs no quoting whatever the
+    text holds; the lines YAML would read as line breaks (U+2028, U+2029) become line breaks."""
+    for separator in ("\r\n", "\r", "\u2028", "\u2029"):
+        text = text.replace(separator, "\n")
+    lines = text.strip("\n").rstrip().split("\n")
+    header = "|2" if lines[0][:1] in (" ", "\t") else "|"  # an indented first line would set the indentation
+    return [f"{indent}{name}: {header}"] + [f"{indent}  {line}" if line.strip() else "" for line in lines]
 
 
 @dataclass
@@ -58,45 +103,100 @@ class NewIncident:
     services: list[str] = field(default_factory=list)
     severity: str | None = None
     started: datetime | None = None
+    summary: str | None = None
     causes: list[str] = field(default_factory=list)
     lessons: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
+    def missing(self, default_organization: str | None = None) -> list[str]:
+        """The required fields still to fill in, in the file's order."""
+        given = {
+            "title": self.title,
+            "organization": self.organization or default_organization,
+            "services": self.services,
+            "severity": self.severity,
+            "started": self.started,
+            "summary": self.summary,
+            "causes": self.causes,
+        }
+        return [name for name, value in given.items() if not value]
 
-def incident_text(new: NewIncident, catalog: Catalog, schema_url: str, default_organization: str | None = None) -> str:
-    """The new file: every required field (empty where unknown), hints for the optional ones;
-    no `organization` when the site has a default one and the author named none."""
-    lines = [SCHEMA_COMMENT.format(url=schema_url).rstrip("\n")]
-    lines.append("# A new incident. Fill in every empty field; `outagekb validate` lists what is missing.")
-    lines.append("# The format: docs/format.md in the knowledge base, or `outagekb schema` for your editor.")
 
-    def scalar(name: str, value: str | None, hint: str) -> None:
-        lines.append(f"{name}: {_yaml_string(value)}" if value else f"{name}:  # required: {hint}")
+@dataclass(frozen=True)
+class TemplateContext:
+    """What the knowledge base offers the new file's comments, so that they point only at
+    things that exist in it."""
+
+    schema_url: str | None = None
+    """The `$schema` address: the repository's copy (relative), else the published site's;
+    None when neither exists, and then the file says how to get one."""
+    default_organization: str | None = None
+    """The plugin's `organization` option: then the file need not name one."""
+    other_incident: str | None = None
+    """An incident of the same knowledge base, for the `related` hint; None when there is none."""
+
+
+EXAMPLE_STARTED = datetime(2025, 3, 4, 15, 16, tzinfo=timezone(timedelta(hours=-8)))
+"""The time the hints' timestamps are made from when the author gave no `started`."""
+
+
+def incident_text(new: NewIncident, catalog: Catalog, context: TemplateContext | None = None) -> str:
+    """The new file: every required field (empty where unknown), and the optional ones as
+    commented blocks, each valid YAML once its `# ` is removed (with ids from `catalog`, and
+    times that fit `started`); no `organization` when the site has a default one."""
+    context = context or TemplateContext()
+    lines: list[str] = []
+    if context.schema_url:
+        lines.append(SCHEMA_COMMENT.format(url=context.schema_url).rstrip("\n"))
+        lines.append("# A new incident: fill in every empty field; `outagekb validate` names what is missing or wrong.")
+        lines.append("# The schema named above describes each field; an editor with YAML support shows it as you type.")
+    else:
+        lines.append("# A new incident: fill in every empty field; `outagekb validate` names what is missing or wrong.")
+        lines.append("# `outagekb schema --write` puts the format's schema in the repository, so that editors complete fields.")
+    lines.append("# Optional fields are the commented blocks: remove the `# ` in front of a block's lines to use it.")
+
+    def scalar(name: str, value: str | None, hint: str, *, plain: bool = False) -> None:
+        if value:
+            lines.append(f"{name}: {value if plain else _yaml_string(value)}")
+        else:
+            lines.append(f"{name}:  # required: {hint}")
+
+    base = new.started or EXAMPLE_STARTED
+
+    def at(minutes: int) -> str:
+        return (base + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
     scalar("title", new.title, "one line, what failed and how")
+    default_organization = context.default_organization
     if new.organization or not default_organization:
         scalar("organization", new.organization, "whose service failed")
     else:
-        lines.append(f"# organization: {_yaml_string(default_organization)}  # the site's default; write another to override it")
+        # no comment after the value: YAML would read it as a comment of the line, which the loader refuses
+        lines.append("# The site's default organization; to name another, write it here:")
+        lines.append(f"# organization: {_yaml_string(default_organization)}")
     if new.services:
         lines.append("services: [" + ", ".join(_yaml_string(s) for s in new.services) + "]")
     else:
         lines.append("services:  # required: [Product, API]")
     scalar("severity", new.severity, " | ".join(catalog.severity_ids))
     started = new.started.isoformat() if new.started else None
-    scalar("started", started, "when impact began, with its UTC offset: 2025-03-04T15:16:00-08:00")
+    scalar("started", started, f"when impact began, with its UTC offset: {EXAMPLE_STARTED.isoformat()}", plain=True)
     lines += [
-        "# detected:    when the operators knew (may be before started)",
-        "# mitigated:   when most users had service again",
-        "# resolved:    when it was over; leave out while the outage is ongoing",
-        "# approximate: [resolved]  # the times above that are only approximately known",
+        f"# detected: {at(3)}  # when the operators knew (may be before started)",
+        f"# mitigated: {at(60)}  # when most users had service again",
+        f"# resolved: {at(120)}  # when it was over; leave it out while the outage goes on",
+        f"# approximate: [started]  # the times only approximately known, of {', '.join(TIMESTAMP_FIELDS)}",
         "# regions: [global]",
         "# upstream: [AWS]  # organizations whose failure caused or worsened this one",
-        "summary:  # required: what happened, a paragraph or two (write `summary: |` and indent the text below)",
-        "# impact: |",
-        "#   who could not do what, for how long, with numbers where known",
-        "causes:  # required; ids from the catalog (incidents/catalog.yaml):",
     ]
+    if new.summary:
+        lines += markdown_block("summary", new.summary)
+    else:
+        lines.append("summary:  # required: what happened, a paragraph or two (write `summary: |` and indent the text below)")
+    lines += ["# impact: |", "#   Who could not do what, for how long, with numbers where they are known."]
+    if not new.causes:
+        lines.append("# Causes not known yet? Leave `causes` out and write `unclassified: true` instead.")
+    lines.append("causes:  # required; ids from the catalog (incidents/catalog.yaml):")
     lines += _id_list_comment(list(catalog.causes))
     if new.causes:
         for index, cause_id in enumerate(new.causes):
@@ -106,37 +206,57 @@ def incident_text(new: NewIncident, catalog: Catalog, schema_url: str, default_o
     else:
         lines += ["  - cause:  # required", f"    role: trigger  # {_choices('role', spec.CAUSE_ENTRY)}", "    detail:"]
     lesson_ids = list(catalog.lessons)
+    example_lesson = next(iter(new.lessons or lesson_ids), None)
     if new.lessons:
         lines.append("lessons:")
         for lesson_id in new.lessons:
             lines += [f"  - lesson: {lesson_id}", "    detail:  # what this incident taught about it"]
-    else:
-        lines += ["# lessons:  # ids from the catalog:"] + _id_list_comment(lesson_ids)
-        lines += ["#   - lesson: " + (lesson_ids[0] if lesson_ids else "monitoring"), "#     detail: what it taught"]
+    elif lesson_ids:
+        lines += ["# What it taught: lesson ids from the catalog:"] + _id_list_comment(lesson_ids)
+        lines += ["# lessons:", f"#   - lesson: {lesson_ids[0]}", "#     detail: What this incident taught about it."]
     lines += [
         "# timeline:",
-        "#   - at: 2025-03-04T15:19:00-08:00",
+        f"#   - at: {at(3)}",
         f"#     kind: detect  # {_choices('kind', spec.TIMELINE_ENTRY)}",
         "#     event: Alerts fire for failing requests.",
         "# updates:  # public communication during the outage",
-        "#   - at: 2025-03-04T15:40:00-08:00",
+        f"#   - at: {at(20)}",
         f"#     status: investigating  # {_choices('status', spec.UPDATE_ENTRY)}",
         "#     text: We are investigating elevated error rates.",
         "# actions:",
         "#   - action: Add a break-glass path to the cluster API.",
-        "#     lesson: redundancy",
+    ]
+    if example_lesson:
+        lines.append(f"#     lesson: {example_lesson}")
+    lines += [
+        f"#     status: open  # {_choices('status', spec.ACTION_ENTRY)}",
         "#     owner: Platform team",
-        "#     due: 2025-04-30",
+        f"#     due: {(base + timedelta(days=30)).date().isoformat()}",
+        "#     ticket: https://tracker.example.com/browse/OPS-123",
         "# references:",
         "#   - title: Post-mortem",
         "#     url: https://status.example.com/incidents/123",
         f"#     kind: postmortem  # {_choices('kind', spec.REFERENCE_ENTRY)}",
+        "# retrospective:",
+        "#   went_well:",
+        "#     - The rollback took five minutes.",
+        "#   went_wrong:",
+        "#     - Alerts went to a channel nobody watched.",
+        "#   lucky:",
+        "#     - It happened during office hours.",
     ]
     if new.tags:
         lines.append("tags: [" + ", ".join(_yaml_string(t) for t in new.tags) + "]")
     else:
         lines.append("# tags: [kubernetes, dns]")
-    lines += ["# related: [2024-12-11-openai-telemetry-rollout]", "# draft: true  # shown by mkdocs serve only"]
+    if context.other_incident:
+        lines.append(f"# related: [{context.other_incident}]  # ids of other incidents in the incidents folder")
+    else:
+        lines.append("# Related incidents: add `related: [<id>, <id>]` with the ids (file names) of other incident files.")
+    lines += [
+        "# draft: true  # keeps it off the published site; mkdocs serve still shows it",
+        "# A long post-mortem goes in `analysis: |`, or in a Markdown file of the same name beside this one.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -165,6 +285,70 @@ def write_new(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "x", encoding="utf-8") as stream:
         stream.write(text)
+
+
+# the repository's copy of the schemas ----------------------------------------------
+
+REPOSITORY_SCHEMA = "schema/incident.schema.json"
+"""Where `outagekb schema --write` puts the incident schema, relative to the folder of
+`mkdocs.yml`: outside the incidents folder (the loader would report it) and outside
+`docs/` (MkDocs would publish it beside the generated one)."""
+REPOSITORY_CATALOG_SCHEMA = "schema/catalog.schema.json"
+
+SCHEMA_MARKER = "Written by `outagekb schema --write`"
+"""How a schema file in the repository says that outagekb wrote it, and may replace it."""
+
+
+def repository_schemas(catalog: Catalog, catalog_name: str, organization: str | None = None) -> dict[str, str]:
+    """The two schema files for the repository, by path, each with a `$comment` that marks it
+    as outagekb's and says how to bring it up to date."""
+    documents = {
+        REPOSITORY_SCHEMA: (
+            schema.incident_schema(catalog, organization=organization),
+            f"the causes and lessons of {catalog_name}",
+        ),
+        REPOSITORY_CATALOG_SCHEMA: (schema.catalog_schema(), "outagekb's catalog format"),
+    }
+    files = {}
+    for path, (document, source) in documents.items():
+        comment = f"{SCHEMA_MARKER} from {source}; run it again after changing the catalog. It replaces this file while this comment is here."
+        marked = {"$schema": document["$schema"], "$comment": comment, **document}
+        files[path] = schema.dumps(marked)
+    return files
+
+
+SCHEMA_FILE_STATES = ("missing", "current", "stale", "foreign")
+
+
+def schema_file_state(path: str, text: str) -> str:
+    """`missing`; `current` (it holds `text`); `stale` (outagekb wrote it, from another
+    catalog or version); or `foreign`: a person's file, a link or a folder, never replaced."""
+    if os.path.islink(path) or (os.path.exists(path) and not os.path.isfile(path)):
+        return "foreign"
+    try:
+        with open(path, encoding="utf-8") as stream:
+            found = stream.read()
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, UnicodeDecodeError):
+        return "foreign"
+    if found == text:
+        return "current"
+    try:
+        document = json.loads(found)
+    except ValueError:
+        return "foreign"
+    marked = isinstance(document, dict) and str(document.get("$comment", "")).startswith(SCHEMA_MARKER)
+    return "stale" if marked else "foreign"
+
+
+def write_schema_file(path: str, text: str) -> None:
+    """Write through a temporary file beside it, so that an editor never reads half a schema."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
 
 
 # outagekb init ------------------------------------------------------------------
@@ -525,7 +709,7 @@ def knowledge_base_files(
     """Every file of a new knowledge base, by path relative to its folder: with `severities`
     the catalog gets that scale and the example uses one of its levels; `ci` picks the pipeline."""
     repo = slug(site_name, 40) or "outages"
-    schema_url = "../site/" + schema.INCIDENT_SCHEMA_PATH
+    schema_url = "../" + REPOSITORY_SCHEMA  # written by `init` after these files (see `repository_schemas`)
     # the example's outage (every user unable to sign in for an hour) is the default scale's
     # `major`; a team's own scale gets the same place, the second level when there are two or more
     severity = severities[min(1, len(severities) - 1)] if severities else "major"
@@ -535,7 +719,8 @@ def knowledge_base_files(
     return {
         "mkdocs.yml": MKDOCS_YML.format(site_name=json.dumps(site_name), repo=repo),
         "docs/index.md": INDEX_MD.format(site_name=site_name),
-        "incidents/catalog.yaml": catalog_with_severities(catalog_text, severities) if severities else catalog_text,
+        "incidents/catalog.yaml": SCHEMA_COMMENT.format(url="../" + REPOSITORY_CATALOG_SCHEMA)
+        + (catalog_with_severities(catalog_text, severities) if severities else catalog_text),
         f"incidents/{EXAMPLE_ID}.yaml": example,
         "requirements.txt": requirements(),
         ci_path: ci_text,
