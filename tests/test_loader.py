@@ -13,6 +13,11 @@ from outagekb.loader import load_knowledge_base
 GOOD_ID = "2024-05-01-example-config-push"
 
 
+def on_day(day: str, text: str = MINIMAL_INCIDENT) -> str:
+    """The incident moved to `day` (`2020-01-01`), for a file named for that day."""
+    return text.replace("2024-05-01T", f"{day}T")
+
+
 def problems_for(tmp_path: Path, text: str, name: str = f"{GOOD_ID}.yaml", extra: dict[str, str] | None = None):
     folder = tmp_path / "incidents"
     write(folder / name, text)
@@ -123,7 +128,11 @@ def test_subfolders_are_read_at_any_depth_and_readmes_ignored(tmp_path: Path) ->
     kb, problems = problems_for(
         tmp_path,
         MINIMAL_INCIDENT,
-        extra={"2020/2020-01-01-x.yaml": MINIMAL_INCIDENT, "2019/q4/2019-12-01-y.yaml": MINIMAL_INCIDENT, "2020/README.md": "hi"},
+        extra={
+            "2020/2020-01-01-x.yaml": on_day("2020-01-01"),
+            "2019/q4/2019-12-01-y.yaml": on_day("2019-12-01"),
+            "2020/README.md": "hi",
+        },
     )
     assert problems == []
     assert sorted(i.id for i in kb.incidents) == ["2019-12-01-y", "2020-01-01-x", GOOD_ID]
@@ -146,7 +155,7 @@ def test_an_analysis_lives_beside_its_incident(tmp_path: Path) -> None:
         tmp_path,
         MINIMAL_INCIDENT,
         extra={
-            "2020/2020-01-01-x.yaml": MINIMAL_INCIDENT,
+            "2020/2020-01-01-x.yaml": on_day("2020-01-01"),
             "2020/2020-01-01-x.md": "# Long\n\nText.\n",
             f"2020/{GOOD_ID}.md": "x",
         },
@@ -305,7 +314,9 @@ def test_ids_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
     # on a case-sensitive file system both files exist; the capitalised one is refused and
     # the lowercase twin, read once, is the incident
     kb, problems = problems_for(tmp_path, MINIMAL_INCIDENT, extra={GOOD_ID.replace("example", "EXAMPLE") + ".yaml": "x: 1\n"})
-    assert [p[3] for p in problems] == [f"bad file name: ids are lowercase; rename the file to `{GOOD_ID}.yaml`"[:-6] + "`"]
+    assert [p[3] for p in problems] == [
+        f"bad file name: ids are lowercase, and `{GOOD_ID}.yaml` beside it already has the id `{GOOD_ID}`; keep one of the two files"
+    ]
     assert [i.id for i in kb.incidents] == [GOOD_ID]
 
 
@@ -329,7 +340,7 @@ def test_a_dotfolder_is_reported_and_an_empty_subfolder_is_fine(tmp_path: Path) 
 
 def test_all_problems_in_all_files_in_one_run(tmp_path: Path) -> None:
     bad_one = replace("severity: major", "severity: huge")
-    bad_two = replace("cause: config-change", "cause: dns-outage") + "colour: red\n"
+    bad_two = on_day("2024-06-01", replace("cause: config-change", "cause: dns-outage")) + "colour: red\n"
     _, problems = problems_for(
         tmp_path, bad_one, extra={"2024-06-01-second.yaml": bad_two, ".hidden.yaml": "", "2024-07-01-third.yaml": "a: [\n"}
     )
@@ -347,7 +358,7 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.
 
     folder = tmp_path / "incidents"
     write(folder / f"{GOOD_ID}.yaml", MINIMAL_INCIDENT)
-    write(folder / "2024-06-01-other.yaml", MINIMAL_INCIDENT)
+    write(folder / "2024-06-01-other.yaml", on_day("2024-06-01"))
     reads: list[str] = []
     original = loader.load_incident
     monkeypatch.setattr(loader, "load_incident", lambda *args: reads.append(args[0]) or original(*args))
@@ -355,7 +366,7 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.
     assert sorted(reads) == [GOOD_ID, "2024-06-01-other"]
     reads.clear()
     changed = folder / "2024-06-01-other.yaml"
-    changed.write_text(MINIMAL_INCIDENT.replace("severity: major", "severity: minor"), encoding="utf-8")
+    changed.write_text(on_day("2024-06-01").replace("severity: major", "severity: minor"), encoding="utf-8")
     os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000))
     kb, problems = load_knowledge_base(str(folder), cache=True)
     assert reads == ["2024-06-01-other"] and not problems

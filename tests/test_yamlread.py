@@ -343,7 +343,8 @@ def test_valid_files_are_never_explained(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_long_text_is_cut_in_messages() -> None:
     value = "word " * 60 + "end: here"
     line, column, message = only_problem(f"title: {value}\n")
-    assert message.endswith("…") and len(message.split("in quotes: ")[1]) == yamlread.ECHO_MAX
+    fix = message.split("in quotes: ")[1]
+    assert len(fix) == yamlread.ECHO_MAX and "…" in fix and fix.endswith('end: here"')  # cut in the middle: the end shows
     assert echo("a\tb\u202e") == "a\\tb\\u202e"
 
 

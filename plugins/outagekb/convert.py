@@ -103,10 +103,14 @@ def one_of(choices: tuple[str, ...] | list[str]) -> str:
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def quote(text: str, limit: int = 40) -> str:
-    """A short, safe echo of the contributor's text for an error message."""
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "`" + "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in shown) + "`"
+QUOTE_MAX = 80
+"""Longest echo of a value in a message; a longer one is cut in the middle (see `echo`)."""
+
+
+def quote(text: str, limit: int = QUOTE_MAX, at: int | None = None) -> str:
+    """The contributor's value in backticks for a message, control characters escaped; a long
+    one is cut in the middle, or around the mistake at index `at`, never so that it hides."""
+    return f"`{echo(text, limit, at)}`"
 
 
 class Converter:
@@ -195,8 +199,12 @@ class Converter:
         later checks can still name items by their index."""
         assert f.item is not None
         if not isinstance(node, Sequence):
-            example = "[a, b]" if f.item.kind != spec.RECORD else "a list of entries, each starting with `- `"
-            return self.error(node, where, f"expected a list ({example}), found {kind_name(node)}")
+            if f.item.kind == spec.RECORD:
+                return self.error(node, where, f"expected a list of entries, each starting with `- `, found {kind_name(node)}")
+            written = _as_flow_list(node)
+            if written:
+                return self.error(node, where, f"expected a list, found text; write `{where.rsplit('.', 1)[-1]}: {written}`")
+            return self.error(node, where, f"expected a list ([a, b]), found {kind_name(node)}")
         items: Items = []
         for index, item in enumerate(node.items):
             converted = self.value(item, f.item, f"{where}[{index}]")
@@ -209,6 +217,12 @@ class Converter:
 
     def roles(self, node: Node, f: spec.Field, where: str) -> Roles | Invalid:
         nodes = node.items if isinstance(node, Sequence) else [node]
+        written = _as_flow_list(node) if isinstance(node, Scalar) and "," in node.text else None
+        if written is not None:
+            assert isinstance(node, Scalar)
+            return self.error(
+                node, where, f"{quote(node.text.strip())} is one text, not a list; for several roles write `role: {written}`"
+            )
         roles: Roles = []
         for index, item in enumerate(nodes):
             label = f"{where}[{index}]" if isinstance(node, Sequence) else where
@@ -252,7 +266,7 @@ class Converter:
     def line(self, node: Scalar, f: spec.Field, where: str) -> str | Invalid:
         text = node.text.strip()
         if not text:
-            return self.error(node, where, "is empty")
+            return self.error(node, where, f"is empty; it is required ({f.doc})" if f.required else _empty(where))
         if node.comment and f.kind == spec.LINE:
             return self.comment(node, where)
         if "\n" in text or "\r" in text:
@@ -264,20 +278,29 @@ class Converter:
             return self.error(node, where, f"is {len(text)} characters long; at most {f.max_length} are allowed")
         return text
 
-    def comment(self, node: Scalar, where: str) -> Invalid:
+    def comment(self, node: Scalar, where: str, *, block: bool = False) -> Invalid:
         """A plain one-line text whose line goes on with ` #…`: YAML reads that as a comment,
-        and the text would lose it without a word."""
+        and the text would lose it without a word. `block`: Markdown, which may also be
+        written as a block (`|`), where `#` is text."""
         found = comment_after(node)
         assert found is not None
         column, comment, fixed = found
+        instead = (
+            f"; put the whole value in quotes: {echo(fixed)}, or write it as a block: `|` in its place and the text "
+            "on the lines below, indented"
+            if block
+            else f"; put the whole value in quotes, or remove the comment: {echo(fixed)}"
+        )
         return self.error(
             Node(node.line, column),
             where,
             f"the rest of the line, `{echo(comment)}`, is read as a YAML comment and would vanish (the value would be "
-            f"`{echo(node.text)}`); put the whole value in quotes, or remove the comment: {echo(fixed)}",
+            f"`{echo(node.text)}`){instead}",
         )
 
     def markdown(self, node: Scalar, where: str) -> str | Invalid:
+        if node.comment:
+            return self.comment(node, where, block=True)
         text = node.text.strip("\n").rstrip()
         bad = _TEXT_FORBIDDEN.search(text)
         if bad is not None:
@@ -306,10 +329,15 @@ class Converter:
             parts = urlsplit(text)
         except ValueError:
             return self.error(node, where, f"{quote(text)} is not a valid URL")
+        if not parts.scheme and not text.startswith("/") and "." in text.split("/", 1)[0]:
+            return self.error(node, where, f"{quote(text)} has no `https://` in front; write `https://{echo(text)}`")
         if parts.scheme.lower() not in ("http", "https"):
             return self.error(node, where, f"{quote(text)}: only `https://` and `http://` addresses are allowed")
-        if not parts.netloc or any(ch.isspace() for ch in text):
-            return self.error(node, where, f"{quote(text)} is not a valid URL (no host, or spaces in it)")
+        space = next((index for index, ch in enumerate(text) if ch.isspace()), None)
+        if space is not None:
+            return self.error(node, where, f"{quote(text, at=space)} has a space in it; write a space in an address as `%20`")
+        if not parts.netloc:
+            return self.error(node, where, f"{quote(text)} is not a valid URL: no host after `{parts.scheme}://`")
         return text
 
     def timestamp(self, node: Scalar, where: str) -> datetime | Invalid:
@@ -337,7 +365,9 @@ class Converter:
             tz = UTC
         else:
             hours, minutes = int(off_h), int(off_m or 0)
-            if hours > 14 or minutes > 59 or (hours == 14 and minutes):
+            if minutes > 59:
+                return self.error(node, where, f"{quote(text)}: the UTC offset's minutes are {off_m}; they must be 00 to 59")
+            if hours > 14 or (hours == 14 and minutes):
                 return self.error(node, where, f"{quote(text)}: UTC offset out of range (at most 14 hours from UTC)")
             delta = timedelta(hours=hours, minutes=minutes)
             tz = timezone(-delta if sign == "-" else delta)
@@ -359,6 +389,26 @@ class Converter:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as error:
             return self.error(node, where, f"{quote(text)} is not a real date ({error})")
+
+
+_FLOW_ITEM = re.compile(r"\w[^\[\]{}:#,'\"&*!|>%@`\\]*")
+"""An item that reads back as itself inside `[...]` without quotes."""
+
+
+def _as_flow_list(node: Node) -> str | None:
+    """A plain one-line text written as the list it probably meant (`Web, API` -> `[Web, API]`),
+    or None when its parts would need quotes."""
+    if not isinstance(node, Scalar) or not node.plain or "\n" in node.text:
+        return None
+    parts = [part.strip() for part in node.text.split(",")]
+    if not all(part and _FLOW_ITEM.fullmatch(part) for part in parts):
+        return None
+    return "[" + ", ".join(parts) + "]"
+
+
+def _empty(where: str) -> str:
+    """The message for an empty optional value: a list item or a field."""
+    return f"is empty; fill it in, or remove the {'item' if where.endswith(']') else 'field'}"
 
 
 def _expected(f: spec.Field) -> str:

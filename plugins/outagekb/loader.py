@@ -12,14 +12,14 @@ import os
 import re
 from collections import abc
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from . import model, spec
 from .convert import Converter, IdUse, Invalid, Value, Values, one_of, quote, suggestion
 from .paths import id_problem, is_inside
-from .problems import Problem, errors
-from .yamlread import Mapping, Node, Sequence, position, read_file, read_text
+from .problems import WARNING, Problem, display_path, errors
+from .yamlread import CATALOG_FILE, Mapping, Node, Scalar, Sequence, position, read_file, read_text
 
 CATALOG_NAME = "catalog.yaml"
 IGNORED_NAMES = frozenset({"readme.md"})
@@ -46,6 +46,8 @@ class Loaded:
     incident: model.Incident | None
     id_uses: list[IdUse]
     problems: list[Problem]
+    started: datetime | None = None
+    """When impact began, also for a file with problems: lists of valid ids put the newest first."""
 
 
 EDITOR_FILES = re.compile(r"^(?:\..*\.sw[a-px]|.*~|\.#.*|#.*#|4913|\.DS_Store|.*\.tmp)$")
@@ -70,6 +72,7 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
         except OSError as error:
             listing.problems.append(Problem(folder, 1, 1, f"cannot read the incidents folder: {error.strerror or error}"))
             return
+        names = {entry.name for entry in entries}
         for entry in entries:
             name, path = entry.name, entry.path
             stem, suffix = os.path.splitext(name)
@@ -90,7 +93,7 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
             if not entry.is_file():
                 listing.problems.append(Problem(path, 1, 1, "not a regular file; remove it from the incidents folder"))
                 continue
-            if stem == "catalog" and suffix in INCIDENT_SUFFIXES:
+            if stem.lower() == "catalog" and suffix.lower() in INCIDENT_SUFFIXES:
                 message = (
                     f"the catalog must be named `{CATALOG_NAME}`; rename it"
                     if top
@@ -108,8 +111,9 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
                     message = f"use a lowercase extension: rename to `{stem}{suffix.lower()}`"
                 listing.problems.append(Problem(path, 1, 1, message))
                 continue
-            why = id_problem(stem)
+            why = id_problem(stem, suffix)
             if why is not None:
+                why = _lowercase_twin(stem, name, names) or why
                 listing.problems.append(Problem(path, 1, 1, f"bad file name: {why}"))
                 continue
             twin = where.get(stem.lower())
@@ -133,6 +137,14 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
                 Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's analysis: there is no `{stem}.yaml`{beside}")
             )
     return listing
+
+
+def _lowercase_twin(stem: str, name: str, names: set[str]) -> str | None:
+    """For a file name with capitals: the file beside it that already has its id in lowercase."""
+    for twin in (stem.lower() + suffix for suffix in INCIDENT_SUFFIXES):
+        if twin != name and twin in names:
+            return f"ids are lowercase, and `{twin}` beside it already has the id `{stem.lower()}`; keep one of the two files"
+    return None
 
 
 def _relative(path: str, folder: str) -> str:
@@ -183,6 +195,9 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         node = _node_at(root, *steps)
         problems.append(Problem(path, node.line, node.column, message))
 
+    def line_of(*steps: str | int) -> int:
+        return _node_at(root, *steps).line
+
     analysis = _text(values, "analysis")
     if analysis_path is not None:
         text, analysis_problems = read_analysis(analysis_path)
@@ -197,37 +212,50 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         for name in ("mitigated", "resolved"):
             value = stamps[name]
             if value is not None and value < started:
-                error(f"{name}: {value.isoformat()} is before `started` ({started.isoformat()})", name)
+                error(f"{name}: {value.isoformat()} is before `started` ({started.isoformat()}, line {line_of('started')})", name)
+        named_for = _date_in_id(incident_id)
+        if named_for is not None and abs((started.date() - named_for).days) > 1:
+            problems.append(_date_mismatch(path, _node_at(root, "started"), started, named_for))
     mitigated, resolved = stamps["mitigated"], stamps["resolved"]
     if mitigated is not None and resolved is not None and resolved < mitigated:
-        error(f"resolved: {resolved.isoformat()} is before `mitigated` ({mitigated.isoformat()})", "resolved")
-    for index, named in enumerate(_items(values, "approximate")):
+        error(
+            f"resolved: {resolved.isoformat()} is before `mitigated` ({mitigated.isoformat()}, line {line_of('mitigated')})",
+            "resolved",
+        )
+    approximate = _items(values, "approximate")
+    for index, named in enumerate(approximate):
         if isinstance(named, str) and root.get(named) is None:
-            error(f"approximate[{index}]: names `{named}`, which this file does not give", "approximate", index)
+            error(
+                f"approximate[{index}]: names `{named}`, which this file does not give; add `{named}:` or take it off the list",
+                "approximate",
+                index,
+            )
+    _report_repeats(error, line_of, "approximate", approximate, "field")
 
     causes = [_cause_ref(entry) for entry in _items(values, "causes")]
     triggers = [i for i, ref in enumerate(causes) if ref is not None and "trigger" in ref.roles]
-    for index in triggers[1:]:
+    for count, index in enumerate(triggers[1:], 2):
+        first = triggers[0]
         error(
-            f"causes[{index}].role: a second `trigger` (the first is causes[{triggers[0]}]); "
-            "only one cause can be the trigger, use `root` or `contributing`",
+            f"causes[{index}].role: {_ORDINALS.get(count, 'another')} `trigger` (the trigger is causes[{first}], "
+            f"line {line_of('causes', first, 'role')}); only one cause can be the trigger, use `root` or `contributing`",
             "causes",
             index,
             "role",
         )
-    _report_repeats(error, "causes", [ref.cause if ref else None for ref in causes], "cause")
+    _report_repeats(error, line_of, "causes", [ref.cause if ref else None for ref in causes], "cause")
     lessons = [_lesson_ref(entry) for entry in _items(values, "lessons")]
-    _report_repeats(error, "lessons", [ref.lesson if ref else None for ref in lessons], "lesson")
+    _report_repeats(error, line_of, "lessons", [ref.lesson if ref else None for ref in lessons], "lesson")
     raw_related = _items(values, "related")
     related = [r for r in raw_related if isinstance(r, str)]
-    _report_repeats(error, "related", raw_related, "incident")
+    _report_repeats(error, line_of, "related", raw_related, "incident")
     for index, other in enumerate(raw_related):
         if other == incident_id:
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
     if errors(problems) or started is None or any(name not in values for name in _required(values)):
-        return Loaded(path, None, id_uses, problems)
+        return Loaded(path, None, id_uses, problems, started)
     incident = model.Incident(
         id=incident_id,
         path=path,
@@ -259,7 +287,36 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         unclassified=values.get("unclassified") is True,
         source=_source(values.get("source")),
     )
-    return Loaded(path, incident, id_uses, problems)
+    return Loaded(path, incident, id_uses, problems, started)
+
+
+_ORDINALS = {2: "a second", 3: "a third", 4: "a fourth"}
+_DATED_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+
+
+def _date_in_id(incident_id: str) -> date | None:
+    """The date an id starts with (`2024-12-11-...`, the form `outagekb new` gives), or None."""
+    match = _DATED_ID.match(incident_id)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _date_mismatch(path: str, node: Node, started: datetime, named_for: date) -> Problem:
+    """A warning: the file is named for one day and `started` is on another (a day apart
+    is allowed, for time zones). The id is the page's address, so `started` is the likelier slip."""
+    name = os.path.basename(path)
+    return Problem(
+        path,
+        node.line,
+        node.column,
+        f"started: {started.date().isoformat()}, but the file name `{name}` says {named_for.isoformat()}; "
+        "correct `started`, or, if the name is wrong and the page is not yet published, rename the file",
+        WARNING,
+    )
 
 
 _REQUIRED = tuple(f for f in spec.INCIDENT.fields if f.required)
@@ -308,14 +365,23 @@ def load_incident_cached(
     return loaded
 
 
-def _report_repeats(error: abc.Callable[[str, str, int], None], field_name: str, ids: abc.Sequence[object], what: str) -> None:
+def _report_repeats(
+    error: abc.Callable[[str, str, int], None],
+    line_of: abc.Callable[[str, int], int],
+    field_name: str,
+    ids: abc.Sequence[object],
+    what: str,
+) -> None:
+    """Each value listed again, named with the first one's place (index and line)."""
     first: dict[str, int] = {}
     for index, value in enumerate(ids):
         if not isinstance(value, str):
             continue
         if value in first:
+            earlier = first[value]
             error(
-                f"{field_name}[{index}]: {what} `{value}` is listed twice (first at {field_name}[{first[value]}]); merge them",
+                f"{field_name}[{index}]: {what} `{value}` is listed twice (first at {field_name}[{earlier}], "
+                f"line {line_of(field_name, earlier)}); {'merge them' if what in ('cause', 'lesson') else 'remove this one'}",
                 field_name,
                 index,
             )
@@ -449,7 +515,7 @@ def _retrospective(values: Value | None) -> model.Retrospective | None:
 
 def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
     """Read a catalog file; duplicate ids, unknown parents and cycles are problems."""
-    root, problems = read_file(path)
+    root, problems = read_file(path, CATALOG_FILE)
     if root is None:
         return model.Catalog(path=path), problems
     converter = Converter(path)
@@ -461,10 +527,14 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
     lessons: dict[str, model.Lesson] = {}
     severities: list[model.Severity] = []
     cause_index: dict[str, int] = {}  # id -> position in the file, for errors about parents
+    broken: list[tuple[str, str, int]] = []
     for kind in ("causes", "lessons", "severities"):
         seen: dict[str, int] = {}
         for index, entry in enumerate(_items(values, kind)):
             if not isinstance(entry, dict):
+                written = _node_at(root, kind, index, "id")
+                if isinstance(written, Scalar) and written.text.strip():
+                    broken.append((_SINGULAR[kind], written.text.strip(), written.line))
                 continue
             node = _node_at(root, kind, index, "id")
             entry_id = _required_text(entry, "id")
@@ -506,17 +576,42 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
                 )
             )
             continue
-        chain = [cause.id]
-        current: model.Cause | None = cause
-        while current is not None and current.parent is not None:
-            if current.parent in chain:
-                loop = " -> ".join(chain + [current.parent])
-                if current.parent == cause.id:
-                    problems.append(Problem(path, node.line, node.column, f"{where}: the parents form a cycle ({loop})"))
-                break
-            chain.append(current.parent)
-            current = causes.get(current.parent)
-    return model.Catalog(causes, lessons, path, tuple(severities) or model.DEFAULT_SEVERITIES), problems
+        if cause.parent == cause.id:
+            message = f"{where}: `{cause.id}` is its own parent; remove `parent`, or name a broader cause"
+            problems.append(Problem(path, node.line, node.column, message))
+            continue
+        cycle = _parent_cycle(cause.id, causes)
+        if cycle is not None and cycle[0] == cause.id:
+            others = ", ".join(
+                f"`{member}`'s at line {_node_at(root, 'causes', cause_index[member], 'parent').line}" for member in cycle[1:]
+            )
+            loop = " -> ".join([*cycle, cause.id])
+            message = (
+                f"{where}: the parents form a cycle, {loop} (the other `parent` fields: {others}); "
+                "remove one of them, so that the cycle has a top"
+            )
+            problems.append(Problem(path, node.line, node.column, message))
+    return model.Catalog(causes, lessons, path, tuple(severities) or model.DEFAULT_SEVERITIES, tuple(broken)), problems
+
+
+_SINGULAR = {"causes": "cause", "lessons": "lesson", "severities": "severity"}
+
+
+def _parent_cycle(cause_id: str, causes: dict[str, model.Cause]) -> list[str] | None:
+    """The cycle of parents `cause_id` belongs to, from the member first in the file (dicts
+    keep file order) and on through each one's parent; None when it belongs to none."""
+    chain = [cause_id]
+    current = causes.get(cause_id)
+    while current is not None and current.parent is not None and current.parent in causes:
+        if current.parent == cause_id:
+            start = min(chain, key=list(causes).index)
+            at = chain.index(start)
+            return chain[at:] + chain[:at]
+        if current.parent in chain:
+            return None  # a cycle above this cause, which is not in it
+        chain.append(current.parent)
+        current = causes[current.parent]
+    return None
 
 
 _CATALOGS: dict[str, tuple[tuple[object, ...], tuple[model.Catalog, list[Problem]]]] = {}
@@ -546,8 +641,11 @@ def shipped_catalog() -> model.Catalog:
 # the whole knowledge base -----------------------------------------------------
 
 
-def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[str]) -> list[Problem]:
-    """Every cause, lesson, severity and related id must exist; suggest the closest one when not."""
+def check_ids(
+    loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[str], newest: abc.Sequence[str] | None = None
+) -> list[Problem]:
+    """Every cause, lesson, severity and related id must exist; suggest the closest one when
+    not, else name the valid ones (`newest`: the incident ids, newest first)."""
     problems: list[Problem] = []
     shipped = shipped_catalog()
     severities = catalog.severity_ids
@@ -557,22 +655,78 @@ def check_ids(loaded: list[Loaded], catalog: model.Catalog, incident_ids: set[st
         "incident": incident_ids,
         "severity": set(severities),
     }
+    in_order = {
+        "cause": list(catalog.causes),
+        "lesson": list(catalog.lessons),
+        "incident": list(newest) if newest is not None else sorted(incident_ids, reverse=True),
+    }
+    broken = {(kind, entry_id): line for kind, entry_id, line in catalog.broken}
     for item in loaded:
+        own_id = os.path.splitext(os.path.basename(item.path))[0]
         for use in item.id_uses:
             if use.value in defined_ids[use.kind]:
                 continue
-            if use.kind == "severity":  # a short scale: all of it, in its order
+            entry_line = broken.get((use.kind, use.value))
+            if entry_line is not None:
+                message = (
+                    f"{use.where}: {use.kind} {quote(use.value)} is in `{display_path(catalog.path)}`, but its entry there "
+                    f"(line {entry_line}) has a problem; fix the entry"
+                )
+            elif use.kind == "severity":  # a short scale: all of it, in its order
                 message = f"{use.where}: {quote(use.value)} is not one of {one_of(severities)}{suggestion(use.value, severities)}"
             elif use.kind == "incident":
-                message = f"{use.where}: no incident has the id {quote(use.value)}{suggestion(use.value, incident_ids)}"
+                others = [other for other in in_order["incident"] if other != own_id]
+                hint = suggestion(use.value, others) or _valid_ids("incident", others, "incidents/", newest=True)
+                message = f"{use.where}: no incident has the id {quote(use.value)}{hint}"
             else:
                 shipped_ids = shipped.causes if use.kind == "cause" else shipped.lessons
                 hint = suggestion(use.value, defined_ids[use.kind])
                 if use.value in shipped_ids and catalog.path != SHIPPED_CATALOG:
                     hint = f"; it is in the shipped catalog, but `{os.path.basename(catalog.path)}` no longer defines it: add it back"
+                elif not hint:
+                    own = None if catalog.path == SHIPPED_CATALOG else display_path(catalog.path)
+                    hint = _valid_ids(use.kind, in_order[use.kind], f"{use.kind}s/", catalog=own)
                 message = f"{use.where}: unknown {use.kind} {quote(use.value)}{hint}"
             problems.append(Problem(item.path, use.line, use.column, message))
     return problems
+
+
+VALID_IDS_SHOWN = 12
+"""How many valid ids a message about an unknown id names when no near miss stands out."""
+
+
+def _valid_ids(kind: str, ids: abc.Sequence[str], page: str, *, catalog: str | None = None, newest: bool = False) -> str:
+    """`; known causes: `a`, `b` and 5 more; ...`: the first valid ids in a sensible order, and
+    where to see them all (the catalog file, the site's page)."""
+    if not ids:
+        where = f" (`{catalog}`)" if catalog else ""
+        return "; the knowledge base has no other incident" if kind == "incident" else f"; the catalog{where} defines no {kind}s"
+    label = f"{kind}s, newest first" if newest else f"{kind}s"
+    if len(ids) <= VALID_IDS_SHOWN:
+        return f"; known {label}: " + ", ".join(f"`{i}`" for i in ids)
+    shown = ", ".join(f"`{i}`" for i in ids[:VALID_IDS_SHOWN])
+    where = (
+        f"all {len(ids)} are in `{catalog}` and on the site's `{page}` page"
+        if catalog
+        else (f"the site's `{page}` page lists all {len(ids)}")
+    )
+    return f"; known {label}: {shown} and {len(ids) - VALID_IDS_SHOWN} more; {where}"
+
+
+def _newest_first(incidents: list[tuple[str, str]], loaded: list[Loaded]) -> list[str]:
+    """The incident ids by `started`, newest first; a file whose `started` could not be read
+    goes by the date its id begins with, else last."""
+    started = {item.path: item.started for item in loaded}
+
+    def when(entry: tuple[str, str]) -> tuple[int, str, str]:
+        incident_id, path = entry
+        moment = started.get(path)
+        if moment is not None:
+            return (1, moment.astimezone(UTC).isoformat(), incident_id)
+        named = _date_in_id(incident_id)
+        return (1, named.isoformat(), incident_id) if named is not None else (0, "", incident_id)
+
+    return [incident_id for incident_id, _ in sorted(incidents, key=when, reverse=True)]
 
 
 def catalog_file(incidents_dir: str) -> str:
@@ -635,11 +789,11 @@ def _load_knowledge_base(
     for incident_id, path in listing.incidents:
         item = read(incident_id, path, listing.analyses.get(incident_id), organization)
         if not models and item.incident is not None:
-            item = Loaded(item.path, None, item.id_uses, item.problems)
+            item = Loaded(item.path, None, item.id_uses, item.problems, item.started)
         loaded.append(item)
         problems += item.problems
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
-    id_problems = check_ids(loaded, catalog, incident_ids)
+    id_problems = check_ids(loaded, catalog, incident_ids, _newest_first(listing.incidents, loaded))
     problems += id_problems
     broken = {p.path for p in errors(id_problems)}
     incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)

@@ -253,6 +253,9 @@ class Catalog:
     path: str = ""
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     """The severity scale, most severe first: the catalog's own, else `critical | major | minor`."""
+    broken: tuple[tuple[str, str, int], ...] = ()
+    """(`cause`, `lesson` or `severity`, id, line) of entries the catalog writes but that failed
+    their checks: an incident naming one is pointed at the entry, not told the id is unknown."""
     tree: CauseTree = field(init=False, repr=False, compare=False)
     severity_rank: dict[str, int] = field(init=False, repr=False, compare=False)
     """severity id -> its place on the scale, 1 for the most severe."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote, urlencode
@@ -36,17 +37,30 @@ UNCLASSIFIED = "_unclassified"
 """The cause facet's value for incidents whose causes are not yet classified; no cause id can be it."""
 
 
-def id_problem(stem: str) -> str | None:
-    """Why a file stem cannot be an id, or None when it can."""
+def id_problem(stem: str, suffix: str = "") -> str | None:
+    """Why a file stem cannot be an id, or None when it can; given the file's `suffix`
+    (`.yaml`), with the name to rename the file to when one is plain."""
     if stem.lower() in WINDOWS_DEVICE_NAMES:
         return f"`{stem}` is a Windows device name and cannot be a file name on Windows; choose another id"
     if stem != stem.lower() and ID_RE.match(stem.lower()):
-        return f"ids are lowercase; rename the file to `{stem.lower()}`"
+        return f"ids are lowercase; rename the file to `{stem.lower()}{suffix}`"
     if not ID_RE.match(stem):
-        return "an id is lowercase ASCII letters, digits and single hyphens, such as `2024-12-11-openai-telemetry-rollout`"
-    if not spec.ID_MIN <= len(stem) <= spec.ID_MAX:
+        ascii_stem = unicodedata.normalize("NFKD", stem.lower()).encode("ascii", "ignore").decode()
+        slug = _SLUG_BREAK.sub("-", ascii_stem).strip("-")
+        rename = f"; rename the file to `{slug}{suffix}`" if suffix and ID_RE.match(slug) and _id_length_ok(slug) else ""
+        return (
+            f"an id is lowercase ASCII letters, digits and single hyphens, such as `2024-12-11-openai-telemetry-rollout`{rename}"
+        )
+    if not _id_length_ok(stem):
         return f"an id is {spec.ID_MIN} to {spec.ID_MAX} characters long; this one has {len(stem)}"
     return None
+
+
+_SLUG_BREAK = re.compile(r"[^a-z0-9]+")
+
+
+def _id_length_ok(stem: str) -> bool:
+    return spec.ID_MIN <= len(stem) <= spec.ID_MAX
 
 
 def safe_output_path(path: str) -> bool:

@@ -136,10 +136,16 @@ def read_text(path: str, too_large: str = "the file is larger than 1 MiB") -> tu
     return decode(path, data)
 
 
-def read_file(path: str) -> tuple[Mapping | None, list[Problem]]:
-    """Read and parse one file; every failure is a problem, never an exception."""
-    text, problems = read_text(path, "the file is larger than 1 MiB; move long text into a sibling .md file")
-    return (None, problems) if text is None else parse_text(path, text)
+INCIDENT_FILE = "an incident file"
+CATALOG_FILE = "the catalog"
+
+
+def read_file(path: str, what: str = INCIDENT_FILE) -> tuple[Mapping | None, list[Problem]]:
+    """Read and parse one file, an incident file or (`what`) the catalog; every failure is a
+    problem, never an exception."""
+    too_large = "the file is larger than 1 MiB"
+    text, problems = read_text(path, too_large + ("; move long text into a sibling .md file" if what == INCIDENT_FILE else ""))
+    return (None, problems) if text is None else parse_text(path, text, what)
 
 
 def parse_bytes(path: str, data: bytes) -> tuple[Mapping | None, list[Problem]]:
@@ -147,8 +153,8 @@ def parse_bytes(path: str, data: bytes) -> tuple[Mapping | None, list[Problem]]:
     return (None, problems) if text is None else parse_text(path, text)
 
 
-def parse_text(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
-    """Parse one YAML document that must be a mapping."""
+def parse_text(path: str, text: str, what: str = INCIDENT_FILE) -> tuple[Mapping | None, list[Problem]]:
+    """Parse one YAML document that must be a mapping: `what` the file is, for messages."""
     bad = _FORBIDDEN.search(text)
     if bad is not None:
         line, column = position(text, bad.start())
@@ -171,15 +177,26 @@ def parse_text(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
         return None, [Problem(path, 1, 1, f"invalid YAML: {error}")]
     except (RecursionError, MemoryError, ValueError, UnicodeError) as error:
         return None, [Problem(path, 1, 1, f"cannot read the file as YAML: {type(error).__name__}")]
-    if root is None:
-        return None, [Problem(path, 1, 1, "the file is empty; an incident file is a mapping of fields")]
+    if root is None or (isinstance(root, Scalar) and root.is_null):
+        line, column = (root.line, root.column) if root is not None else (1, 1)
+        return None, [Problem(path, line, column, _empty_file(what, root is None))]
     if not isinstance(root, Mapping):
-        if isinstance(root, Scalar) and root.is_null:
-            return None, [Problem(path, root.line, root.column, "the document is empty; expected a mapping of fields")]
         return None, [
             Problem(path, root.line, root.column, f"expected a mapping of fields at the top of the file, found {kind_name(root)}")
         ]
     return root, [Problem(path, line, column, message) for line, column, message in found]
+
+
+def _empty_file(what: str, nothing: bool) -> str:
+    """What to write in a file that holds no fields."""
+    if what == CATALOG_FILE:
+        return (
+            f"the {'file' if nothing else 'document'} is empty; the catalog lists `causes`, `lessons` and, optionally, "
+            "`severities`; remove the file to use the catalog shipped with outagekb"
+        )
+    if nothing:
+        return f"the file is empty; {what} is a mapping of fields"
+    return "the document is empty; expected a mapping of fields"
 
 
 def _build(text: str, problems: list[tuple[int, int, str]]) -> Node | None:
@@ -421,10 +438,26 @@ ECHO_MAX = 120
 """Longest echo of the contributor's own text in a message."""
 
 
-def echo(text: str, limit: int = ECHO_MAX) -> str:
-    """The contributor's text for a message: whole up to `limit` characters, control characters escaped."""
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "".join(ch if ch.isprintable() else "\\t" if ch == "\t" else f"\\u{ord(ch):04x}" for ch in shown)
+def echo(text: str, limit: int = ECHO_MAX, at: int | None = None) -> str:
+    """The contributor's text for a message, control characters escaped: whole up to `limit`
+    characters; longer, cut in the middle (`…`), so that both its start and its end show, or,
+    given the index `at` of the mistake, cut around it, so that the mistake shows."""
+    return "".join(ch if ch.isprintable() else "\\t" if ch == "\t" else f"\\u{ord(ch):04x}" for ch in shorten(text, limit, at))
+
+
+def shorten(text: str, limit: int, at: int | None = None) -> str:
+    """`text` in at most `limit` characters (`…` counted): see `echo`."""
+    if len(text) <= limit:
+        return text
+    if at is None:
+        head = (limit - 1) * 3 // 5
+        return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+    start = at - limit // 2
+    if start <= 0:
+        return text[: limit - 1] + "…"
+    if start + limit - 1 >= len(text):
+        return "…" + text[len(text) - (limit - 1) :]
+    return "…" + text[start : start + limit - 2] + "…"
 
 
 def yaml_quoted(value: str) -> str:
