@@ -240,7 +240,7 @@ def test_gitlab_validate_job_writes_the_report_and_still_fails(tmp_path: Path) -
     assert passed.returncode == 0, passed.stderr
     assert json.loads((kb / "gl-code-quality-report.json").read_text(encoding="utf-8")) == []
 
-    (kb / f"incidents/{EXAMPLE_ID}.yaml").write_text(BROKEN, encoding="utf-8")
+    (kb / f"incidents/{EXAMPLE_ID}.yaml").write_text(BROKEN.replace("2025-03-04", EXAMPLE_ID[:10]), encoding="utf-8")
     failed = run_script(script, kb)
     assert failed.returncode == 1
     assert f"incidents/{EXAMPLE_ID}.yaml:4:11: error: severity" in failed.stdout  # readable in the job log

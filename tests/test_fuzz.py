@@ -90,7 +90,7 @@ def check(path: str, run: object) -> None:
         _, problems = run  # type: ignore[misc]
     for problem in problems:
         assert problem.line >= 1 and problem.column >= 1
-        assert problem.format().startswith(f"{problem.path}:{problem.line}:{problem.column}: error: ")
+        assert problem.format().startswith(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: ")
 
 
 @FUZZ

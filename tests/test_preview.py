@@ -59,10 +59,15 @@ def test_mkdocs_serve_shows_the_problem_on_every_page_and_clears_it_when_fixed(t
             assert seconds < 1, f"{page or 'home'} answered in {seconds:.2f} s"
             assert 'class="admonition failure okb-problems"' in text, page or "home"
             assert f"<code>{place}</code></a> error: severity: <code>crtical</code> is not one of" in text
-            assert f'href="vscode://file{broken.resolve().as_posix()}:4:11"' in text or f'href="vscode://file{broken}:4:11"' in text
+            assert (
+                f'href="vscode://file{broken.resolve().as_posix()}:4:11"' in text or f'href="vscode://file{broken}:4:11"' in text
+            )
         # the good file's edit is in, the broken one is left out, and its page says why
         assert "Edited while broken" in served.page(pages[2])
-        assert "2024-06-01-example-queue-stall" not in served.page("incidents/").split("okb-problems__list")[-1].split("</ul>", 1)[-1]
+        assert (
+            "2024-06-01-example-queue-stall"
+            not in served.page("incidents/").split("okb-problems__list")[-1].split("</ul>", 1)[-1]
+        )
         assert "left out of the preview until the errors listed above are fixed" in served.page(pages[3])
         assert f"incidents/{BROKEN}:4:11: error: severity:" in served.output()
 
@@ -96,13 +101,17 @@ def test_editor_links_follow_editor_url_and_can_be_turned_off(tmp_path: Path) ->
     incidents = {GOOD: MINIMAL_INCIDENT.replace(*MISTAKE)}
     project = make_project(tmp_path / "a", incidents, mkdocs_extra="")
     (project / "mkdocs.yml").write_text(
-        (project / "mkdocs.yml").read_text().replace("  - outagekb\n", "  - outagekb:\n      editor_url: 'idea://open?file={path}&line={line}'\n")
+        (project / "mkdocs.yml")
+        .read_text()
+        .replace("  - outagekb\n", "  - outagekb:\n      editor_url: 'idea://open?file={path}&line={line}'\n")
     )
     serve_build(project, tmp_path / "a-site")
     home = (tmp_path / "a-site" / "index.html").read_text(encoding="utf-8")
     assert f'href="idea://open?file={(project / "incidents" / GOOD).resolve().as_posix()}&amp;line=4"' in home
 
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("'idea://open?file={path}&line={line}'", "''"))
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text().replace("'idea://open?file={path}&line={line}'", "''")
+    )
     serve_build(project, tmp_path / "b-site")
     home = (tmp_path / "b-site" / "index.html").read_text(encoding="utf-8")
     assert f"<li><code>incidents/{GOOD}:4:11</code> error: severity:" in home and "vscode:" not in home
@@ -119,14 +128,19 @@ def test_a_bad_editor_url_is_a_configuration_error(tmp_path: Path, caplog: pytes
 
 
 def test_the_banner_lists_fifty_problems_and_counts_the_rest(tmp_path: Path) -> None:
-    incidents = {f"2024-05-{day:02d}-example-{n}.yaml": MINIMAL_INCIDENT.replace(*MISTAKE) for n, day in enumerate(range(1, 29))}
+    def on(day: str) -> str:  # the incident on the day its file is named for
+        return MINIMAL_INCIDENT.replace(*MISTAKE).replace("2024-05-01T", f"{day}T")
+
+    incidents = {f"2024-05-{day:02d}-example-{n}.yaml": on(f"2024-05-{day:02d}") for n, day in enumerate(range(1, 29))}
     incidents |= {
-        f"2024-07-{day:02d}-example-{n}.yaml": MINIMAL_INCIDENT.replace(*MISTAKE).replace("config-change", "confg-change")
+        f"2024-07-{day:02d}-example-{n}.yaml": on(f"2024-07-{day:02d}").replace("config-change", "confg-change")
         for n, day in enumerate(range(1, 20))
     }
     project = make_project(tmp_path, incidents)
     serve_build(project, tmp_path / "served")
     home = (tmp_path / "served" / "index.html").read_text(encoding="utf-8")
     banner = home.split('okb-problems__list">', 1)[1].split("</ul>", 1)[0]
-    assert banner.count("<li>") == 51 and "and 16 more: the terminal that runs <code>mkdocs serve</code> prints every one" in banner
+    assert (
+        banner.count("<li>") == 51 and "and 16 more: the terminal that runs <code>mkdocs serve</code> prints every one" in banner
+    )
     assert "66 errors in the incident files: this preview leaves out 47 files until fixed" in home

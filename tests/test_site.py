@@ -137,7 +137,9 @@ def test_incident_page_content(tmp_path: Path) -> None:
 
 
 def test_drafts_are_left_out_of_build(tmp_path: Path) -> None:
-    draft = MINIMAL_INCIDENT.replace("title: Example", "title: Secret draft") + "draft: true\n"
+    draft = (
+        MINIMAL_INCIDENT.replace("title: Example", "title: Secret draft").replace("2024-05-01T", "2024-06-01T") + "draft: true\n"
+    )
     project = make_project(
         tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT, "2024-06-01-draft-one.yaml": draft}
     )
@@ -152,7 +154,7 @@ def test_drafts_are_shown_by_serve(tmp_path: Path) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    draft = MINIMAL_INCIDENT + "draft: true\n"
+    draft = MINIMAL_INCIDENT.replace("2024-05-01T", "2024-06-01T") + "draft: true\n"
     project = make_project(tmp_path, {"2024-06-01-draft-one.yaml": draft})
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
     config.plugins.on_startup(command="serve", dirty=False)
