@@ -11,6 +11,8 @@ from mkdocs.exceptions import Abort
 
 from conftest import MINIMAL_INCIDENT, ROOT, build, make_project
 from outagekb.cli import main
+from outagekb.loader import load_knowledge_base
+from outagekb.problems import errors
 
 
 def test_showcase_is_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,3 +64,85 @@ def test_single_file_and_usage_errors(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_console_script_version() -> None:
     result = subprocess.run([sys.executable, "-m", "outagekb.cli", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("outagekb ")
+
+
+# hand-written pages at generated paths ------------------------------------------------------
+
+
+def test_validate_reports_a_hand_written_page_as_the_build_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT})
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "docs_dir: pages\n")
+    (project / "docs").rename(project / "pages")
+    for hand_written in ("incidents/2024-05-01-example-config-push.md", "causes/dns.md", "lessons/index.md", "feed.xml"):
+        (project / "pages" / hand_written).parent.mkdir(parents=True, exist_ok=True)
+        (project / "pages" / hand_written).write_text("mine\n", encoding="utf-8")
+    (project / "pages" / "incidents" / "notes.md").write_text("no generated page has this path\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["validate", "-q"]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    message = "1:1: error: outagekb generates this page; rename or remove the hand-written file"
+    assert printed == [
+        f"pages/causes/dns.md:{message}",
+        f"pages/feed.xml:{message}",
+        f"pages/incidents/2024-05-01-example-config-push.md:{message}",
+        f"pages/lessons/index.md:{message}",
+    ]
+    with pytest.raises(Abort):
+        build(project)
+    logged = [r.getMessage().removeprefix("outagekb: ") for r in caplog.records if r.levelname == "ERROR"]
+    assert sorted(line.replace(str(project) + "/", "") for line in logged if ": error: " in line) == printed
+
+
+def test_the_generated_paths_are_what_the_renderer_makes() -> None:
+    from outagekb.graph import build_graph
+    from outagekb.paths import generated_paths
+    from outagekb.render import Renderer
+
+    kb, problems = load_knowledge_base(str(ROOT / "incidents"))
+    assert not errors(problems)
+    made = Renderer(build_graph(kb)).outputs()
+    ids = [incident.id for incident in kb.incidents if not incident.draft]
+    listed = generated_paths(ids, kb.catalog.causes, kb.catalog.lessons)
+    assert sorted(listed) == sorted(made) and len(listed) == len(set(listed))
+
+
+# where the knowledge base is -----------------------------------------------------------------
+
+
+def test_commands_find_the_knowledge_base_from_a_folder_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = MINIMAL_INCIDENT.replace("major", "huge")
+    project = make_project(tmp_path / "kb", {"2024/2024-05-01-example-config-push.yaml": bad})
+    monkeypatch.chdir(project / "incidents")
+    assert main(["validate", "-q"]) == 1
+    assert capsys.readouterr().out.startswith("2024/2024-05-01-example-config-push.yaml:4:11: error: severity: `huge`")
+    monkeypatch.chdir(project / "incidents" / "2024")
+    assert main(["validate", "-q"]) == 1
+    assert capsys.readouterr().out.startswith("2024-05-01-example-config-push.yaml:4:11: error: severity: `huge`")
+    assert main(["render", "-q", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().out.startswith("2024-05-01-example-config-push.yaml:4:11: error: severity: `huge`")
+
+    (project / "incidents" / "2024" / "2024-05-01-example-config-push.yaml").write_text(MINIMAL_INCIDENT, encoding="utf-8")
+    assert main(["validate", "-q"]) == 0
+    assert main(["render", "-q", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "incidents" / "2024-05-01-example-config-push.md").is_file()
+
+
+def test_outside_any_knowledge_base_every_command_says_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    said = []
+    for command in (["validate"], ["render", str(tmp_path / "out")]):
+        assert main(command) == 2
+        said.append(capsys.readouterr().err.split(": ", 1)[1].split("; run it inside", 1)[0])
+    assert said == ["no knowledge base here: no mkdocs.yml and no incidents folder in this folder or any folder above it"] * 2
+    assert not (tmp_path / "out").exists()
+    assert main(["render", "--incidents", "nope", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == "outagekb render: nope: no such folder\n"
+    assert main(["validate", "nope"]) == 2
+    assert capsys.readouterr().err == "outagekb validate: nope: no such file or folder\n"

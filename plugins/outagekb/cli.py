@@ -53,6 +53,40 @@ class Project:
     site_dir: str = "site"
     custom_dir: str | None = None  # the theme's custom_dir, whose outagekb/ folder overrides templates
     organization: str | None = None  # the plugin's default organization
+    config_file: str | None = None  # the mkdocs.yml read, if any
+    docs_dir: str = "docs"  # the hand-written pages, which generated pages must not replace
+
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+"""The names MkDocs looks for its configuration under."""
+
+
+def _find_project() -> Project | None:
+    """The knowledge base the working directory is in, found the way git finds its repository:
+    the nearest folder, this one or above, that holds a `mkdocs.yml` (or, without one, an
+    `incidents` folder); None when there is none. Paths in it are absolute, so that messages
+    show them relative to the working directory."""
+    folder = os.path.abspath(os.curdir)
+    while True:
+        for name in CONFIG_NAMES:
+            if os.path.isfile(os.path.join(folder, name)):
+                return _project(os.path.join(folder, name))
+        if os.path.isdir(os.path.join(folder, "incidents")):
+            return Project(incidents=os.path.join(folder, "incidents"), docs_dir=os.path.join(folder, "docs"))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _no_knowledge_base(command: str, instead: str) -> int:
+    """The one message, and exit code, of a command run outside any knowledge base."""
+    print(
+        f"outagekb {command}: no knowledge base here: no mkdocs.yml and no incidents folder in this folder or any "
+        f"folder above it; run it inside the knowledge base, or {instead}",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _project(path: str = "mkdocs.yml") -> Project:
@@ -86,6 +120,8 @@ def _project(path: str = "mkdocs.yml") -> Project:
         site_dir=os.path.join(base, str(config.get("site_dir") or "site")),
         custom_dir=os.path.join(base, custom_dir) if isinstance(custom_dir, str) and custom_dir else None,
         organization=str(options["organization"]) if options.get("organization") else None,
+        config_file=os.path.abspath(path),
+        docs_dir=os.path.join(base, str(config.get("docs_dir") or "docs")),
     )
 
 
@@ -110,9 +146,12 @@ def _outagekb_options(plugins: object) -> dict[str, object] | None:
 def validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     targets: list[str] = args.paths
-    project = _project()
+    found_project = _find_project()
+    project = found_project or Project()
     catalog: str | None = None
     if not targets:
+        if found_project is None:
+            return _no_knowledge_base("validate", "name the incidents folder: outagekb validate FOLDER")
         catalog = project.catalog
         targets = [project.incidents]
     organization = project.organization
@@ -133,9 +172,13 @@ def validate(args: argparse.Namespace) -> int:
     checked = 0
     for folder in folders:
         counts: dict[str, int] = {}
-        _, found = load_knowledge_base(folder, catalog, counts=counts, models=False, organization=organization)
+        ids: set[str] = set()
+        kb, found = load_knowledge_base(folder, catalog, counts=counts, models=False, organization=organization, ids=ids)
         problems += found
         checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
+        if project.config_file and os.path.realpath(folder) == os.path.realpath(project.incidents):
+            generated = paths.generated_paths(sorted(ids), kb.catalog.causes, kb.catalog.lessons)
+            problems += _hand_written_clashes(project.docs_dir, generated)
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
         _, found = load_knowledge_base(folder, catalog, models=False, organization=organization)
@@ -149,6 +192,15 @@ def validate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {counted(problems)}", file=sys.stderr)
     return 1 if errors(problems) else 0
+
+
+def _hand_written_clashes(docs_dir: str, generated: list[str]) -> list[Problem]:
+    """A hand-written file in the docs folder at a path outagekb generates: the build's own error."""
+    return [
+        Problem(os.path.join(docs_dir, *path.split("/")), 1, 1, paths.HAND_WRITTEN_CLASH)
+        for path in generated
+        if os.path.isfile(os.path.join(docs_dir, *path.split("/")))
+    ]
 
 
 EPILOG_SCHEMA = """\
@@ -772,7 +824,13 @@ def render_folder(args: argparse.Namespace) -> int:
     from .templating import Templates, override_dirs
     from .writer import write_folder
 
-    project = _project()
+    found_project = _find_project()
+    project = found_project or Project()
+    if args.incidents and not os.path.isdir(args.incidents):
+        print(f"outagekb render: {args.incidents}: no such folder", file=sys.stderr)
+        return 2
+    if not args.incidents and found_project is None:
+        return _no_knowledge_base("render", "name the incidents folder: outagekb render --incidents FOLDER OUT_DIR")
     folder = args.incidents or project.incidents
     kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None, organization=project.organization)
     print_problems(problems)

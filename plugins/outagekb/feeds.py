@@ -22,9 +22,9 @@ from .figures import Figure, IncidentFigures
 from .graph import Graph
 from .model import Catalog, Incident
 
-EXPORT_PATH = "incidents.json"
-EXPORT_SCHEMA_PATH = "incidents.schema.json"
-FEED_PATH = "feed.xml"
+EXPORT_PATH = paths.EXPORT_PATH
+EXPORT_SCHEMA_PATH = paths.EXPORT_SCHEMA_PATH
+FEED_PATH = paths.FEED_PATH
 FEED_ENTRIES = 50
 """How many of the newest incidents a feed holds; readers poll it, so it stays small."""
 
@@ -33,8 +33,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry; the loader refuses them already, this is the last guard."""
 
 
-def cause_feed_path(cause_id: str) -> str:
-    return f"causes/{cause_id}/feed.xml"
+cause_feed_path = paths.cause_feed_path
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -49,12 +49,7 @@ def add_generated(
     paths.check_outputs(made)
     taken = {path for path in made if files.get_file_from_path(path) is not None}
     if taken:
-        problems = [
-            Problem(
-                os.path.join(config.docs_dir, src), 1, 1, "outagekb generates this page; rename or remove the hand-written file"
-            )
-            for src in sorted(taken)
-        ]
+        problems = [Problem(os.path.join(config.docs_dir, src), 1, 1, paths.HAND_WRITTEN_CLASH) for src in sorted(taken)]
         if session is None:
             raise OutagekbError(f"{len(taken)} hand-written file(s) at generated paths; nothing was built", problems)
         session.add_problems(problems)

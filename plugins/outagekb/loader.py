@@ -744,17 +744,19 @@ def load_knowledge_base(
     cache: bool = False,
     models: bool = True,
     organization: str | None = None,
+    ids: set[str] | None = None,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line.
 
     `counts`, when given, receives `files`: how many incident files were read, clean or not.
+    `ids`, when given, receives the id of every incident file read, clean or not.
     `cache`: reuse what this process read before from files that did not change (serve).
     `models=False`: keep only the problems (validate), so that memory does not grow with N.
     `organization`: the site's default, for incident files that name none."""
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects that all live on: collecting them midway is wasted work
     try:
-        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization)
+        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization, ids)
     finally:
         if collecting:
             gc.enable()
@@ -768,6 +770,7 @@ def _load_knowledge_base(
     cache: bool,
     models: bool,
     organization: str | None,
+    ids: set[str] | None = None,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
@@ -793,6 +796,8 @@ def _load_knowledge_base(
         loaded.append(item)
         problems += item.problems
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
+    if ids is not None:
+        ids.update(incident_ids)
     id_problems = check_ids(loaded, catalog, incident_ids, _newest_first(listing.incidents, loaded))
     problems += id_problems
     broken = {p.path for p in errors(id_problems)}

@@ -35,6 +35,25 @@ BROWSE_SCRIPT = "assets/outagekb/browse.js"
 BROWSE_FACETS = ("cause", "lesson", "severity", "organization", "service", "tag", "upstream", "year", "q")
 UNCLASSIFIED = "_unclassified"
 """The cause facet's value for incidents whose causes are not yet classified; no cause id can be it."""
+FEED_PATH = "feed.xml"
+EXPORT_PATH = "incidents.json"
+EXPORT_SCHEMA_PATH = "incidents.schema.json"
+INCIDENT_SCHEMA_PATH = "schema/incident.schema.json"
+CATALOG_SCHEMA_PATH = "schema/catalog.schema.json"
+
+INDEX_PAGES = (INCIDENTS_INDEX, CAUSES_INDEX, LESSONS_INDEX, ACTIONS_INDEX, BROWSE_INDEX, STATS_INDEX, TRIAGE_INDEX)
+"""The section pages every site has, in the order the renderer makes them."""
+FIXED_FILES = (
+    STYLESHEET,
+    BROWSE_SCRIPT,
+    BROWSE_DATA,
+    INCIDENT_SCHEMA_PATH,
+    CATALOG_SCHEMA_PATH,
+    EXPORT_PATH,
+    EXPORT_SCHEMA_PATH,
+    FEED_PATH,
+)
+"""The files every site has that are not pages (stylesheet, script, data, schemas, the feed)."""
 
 
 def id_problem(stem: str, suffix: str = "") -> str | None:
@@ -88,6 +107,29 @@ def is_inside(path: str, folder: str) -> bool:
     """Whether `path`, links resolved, lies in `folder` (or is it)."""
     real, base = os.path.realpath(path), os.path.realpath(folder)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+HAND_WRITTEN_CLASH = "outagekb generates this page; rename or remove the hand-written file"
+"""The error at a hand-written file in the docs folder whose path a generated page or file has."""
+
+
+def generated_paths(incident_ids: Iterable[str], cause_ids: Iterable[str], lesson_ids: Iterable[str]) -> list[str]:
+    """Every page and file outagekb adds to a site, by its path in the docs tree, without
+    making any: what `outagekb validate` checks hand-written pages against, and what the
+    renderer's outputs are (a test holds the two together)."""
+    causes = list(cause_ids)
+    return [
+        *INDEX_PAGES,
+        *map(incident_page, incident_ids),
+        *map(cause_page, causes),
+        *map(lesson_page, lesson_ids),
+        *FIXED_FILES,
+        *map(cause_feed_path, causes),
+    ]
+
+
+def cause_feed_path(cause_id: str) -> str:
+    return f"causes/{cause_id}/feed.xml"
 
 
 def incident_page(incident_id: str) -> str:

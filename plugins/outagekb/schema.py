@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import convert, spec
+from . import convert, paths, spec
 from .model import DEFAULT_SEVERITIES, Catalog
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-INCIDENT_SCHEMA_PATH = "schema/incident.schema.json"
-CATALOG_SCHEMA_PATH = "schema/catalog.schema.json"
+INCIDENT_SCHEMA_PATH = paths.INCIDENT_SCHEMA_PATH
+CATALOG_SCHEMA_PATH = paths.CATALOG_SCHEMA_PATH
 
 _TEXT_TYPES = ["string", "number", "boolean"]
 _LINE_PATTERN = "^(?=.*\\S)[^" + convert.LINE_FORBIDDEN_CHARS + "\n\r]*$"
