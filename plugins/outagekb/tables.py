@@ -252,7 +252,8 @@ def _lesson_name(snippets: Snippets, group: Group) -> str:
 
 def _checklist(snippets: Snippets, group: Group) -> str:
     assert isinstance(group.entity, Lesson)
-    return td(f"{len(group.entity.practices)} practices")
+    count = len(group.entity.practices)
+    return td(f"{count} practice{'s' if count != 1 else ''}")
 
 
 CAUSE_TREE: Table[Group] = Table(
