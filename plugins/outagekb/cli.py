@@ -29,7 +29,8 @@ from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
 examples:
-  outagekb validate                      check the folder named in ./mkdocs.yml (else ./incidents)
+  outagekb validate                      check the knowledge base this folder is in (its mkdocs.yml
+                                         or incidents folder, here or above), and hand-written pages
   outagekb validate incidents            check a folder
   outagekb validate incidents/x.yaml     check one file (with its folder's catalog and ids)
   outagekb validate --format gitlab > gl-code-quality-report.json   for GitLab's Code Quality
