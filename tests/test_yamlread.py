@@ -368,11 +368,15 @@ def values(text: str) -> dict[str, Scalar]:
 def test_a_comment_after_a_plain_value_is_noted(parser: type) -> None:
     found = values("title: 50% of checkouts failed #sev2 after cert expiry\nservices:\n  - Web  # main\n")
     assert comment_after(found["title"]) == (
+        1,
         32,
         "#sev2 after cert expiry",
         'title: "50% of checkouts failed #sev2 after cert expiry"',
     )
-    assert comment_after(found["services[0]"]) == (10, "# main", '- "Web  # main"')
+    assert comment_after(found["services[0]"]) == (3, 10, "# main", '- "Web  # main"')
+    over_lines = values("title: x\nsummary: a long\n  text # gone\nimpact:\n  alone\n  too # gone\n")
+    assert comment_after(over_lines["summary"]) == (3, 8, "# gone", "")
+    assert comment_after(over_lines["impact"]) is None  # starts on a line of its own, as below
 
 
 @pytest.mark.parametrize(
@@ -396,5 +400,5 @@ def test_comments_that_hide_nothing_are_not_noted(parser: type, text: str) -> No
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028", "\x85"])
 def test_comments_are_found_whatever_the_line_breaks(parser: type, newline: str) -> None:
     found = values(newline.join(["title: x", "", "summary: y #sev2", "regions: [eu]", ""]))
-    assert comment_after(found["summary"]) == (12, "#sev2", 'summary: "y #sev2"')
+    assert comment_after(found["summary"]) == (3, 12, "#sev2", 'summary: "y #sev2"')
     assert comment_after(found["title"]) is None

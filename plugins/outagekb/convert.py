@@ -284,18 +284,20 @@ class Converter:
         written as a block (`|`), where `#` is text."""
         found = comment_after(node)
         assert found is not None
-        column, comment, fixed = found
+        line, column, comment, fixed = found
+        shown = f": {echo(fixed)}" if fixed else ""
         instead = (
-            f"; put the whole value in quotes: {echo(fixed)}, or write it as a block: `|` in its place and the text "
+            f"; put the whole value in quotes{shown}, or write it as a block: `|` in its place and the text "
             "on the lines below, indented"
             if block
-            else f"; put the whole value in quotes, or remove the comment: {echo(fixed)}"
+            else f"; put the whole value in quotes, or remove the comment{shown}"
         )
+        value = f"`{echo(node.text)}`" + ("" if line == node.line else ", its lines joined")
         return self.error(
-            Node(node.line, column),
+            Node(line, column),
             where,
             f"the rest of the line, `{echo(comment)}`, is read as a YAML comment and would vanish (the value would be "
-            f"`{echo(node.text)}`){instead}",
+            f"{value}){instead}",
         )
 
     def markdown(self, node: Scalar, where: str) -> str | Invalid:

@@ -49,7 +49,10 @@ class Scalar(Node):
     plain: bool
     comment: str = ""
     """The whole source line, when the value is plain, on one line with its key or list dash,
-    and followed on that line by a `#` comment (see `comment_after`); else empty."""
+    and followed on that line by a `#` comment (see `comment_after`); for a plain value that
+    goes on over lines, its last line, when a comment follows it there; else empty."""
+    comment_line: int = 0
+    """The 1-based line of that comment when the value goes on over lines; else 0."""
 
     @property
     def is_null(self) -> bool:
@@ -224,7 +227,7 @@ def _build(text: str, problems: list[tuple[int, int, str]]) -> Node | None:
                     _refuse_decoration(event)
                 mark = event.start_mark
                 node: Node = Scalar(mark.line + 1, mark.column + 1, event.value, not event.style)
-                if watch and (watch is _EVERY_LINE or mark.line in watch) and not event.style:
+                if watch and not event.style and (watch is _EVERY_LINE or mark.line in watch or event.end_mark.line in watch):
                     _note_comment(node, event, text)  # type: ignore[arg-type]
                 if not stack:
                     root = node
@@ -399,31 +402,44 @@ def _comment_lines(text: str) -> frozenset[int]:
 def _note_comment(node: Scalar, event: yaml.ScalarEvent, text: str) -> None:
     """Keep the line of a plain one-line value that a `#` comment follows on the same line,
     when the value shares the line with its key or list dash (else the comment is on a line
-    of its own, and nothing vanishes from a line that holds something else)."""
+    of its own, and nothing vanishes from a line that holds something else); and so for a
+    plain value that starts on the line of its key and goes on over lines, when a comment
+    follows its last line."""
     start, end = event.start_mark, event.end_mark
-    if start is None or end is None or end.line != start.line or not event.value:
+    if start is None or end is None or not event.value:
         return
     found = _COMMENT_AFTER.match(text, end.index)
     if found is None or not found.group().lstrip(" \t")[1:].strip():
         return
     line_start = start.index - start.column
-    if text[line_start : start.index].strip():
+    if not text[line_start : start.index].strip():
+        return
+    if end.line != start.line:
+        node.comment = text[end.index - end.column : found.end()].rstrip()
+        node.comment_line = end.line + 1
+    else:
         node.comment = text[line_start : found.end()].rstrip()
 
 
-def comment_after(node: Scalar) -> tuple[int, str, str] | None:
+def comment_after(node: Scalar) -> tuple[int, int, str, str] | None:
     """For a plain value read from its line without the `#` comment that follows it: the
-    comment's 1-based column, the comment, and the line written so that the comment stays
-    part of the value (the whole value in quotes)."""
+    comment's 1-based line and column, the comment, and the line written so that the comment
+    stays part of the value (the whole value in quotes; empty for a value over several lines,
+    which has no one line to show)."""
     if not node.comment:
         return None
     line = node.comment
+    if node.comment_line:
+        found = _COMMENT_AFTER.search(line)
+        assert found is not None
+        hash_at = line.index("#", found.start())
+        return node.comment_line, hash_at + 1, line[hash_at:], ""
     start = node.column - 1
     after = start + len(node.text)
     rest = line[after:]
     comment = rest.lstrip(" \t")
     hash_column = after + len(rest) - len(comment) + 1
-    return hash_column, comment, line[:start].lstrip(" ") + yaml_quoted(line[start:].rstrip())
+    return node.line, hash_column, comment, line[:start].lstrip(" ") + yaml_quoted(line[start:].rstrip())
 
 
 # -- text that is not YAML: what the contributor wrote, and how to write it -------------------
