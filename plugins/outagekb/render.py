@@ -332,7 +332,12 @@ class Renderer:
         src = paths.INCIDENTS_INDEX
         incidents = self.graph.incidents
         # lists of titles found on the incident pages themselves: left out of search, where they only add noise
-        text = front_matter("Incidents", "Every published outage, newest first.", search={"exclude": True}) + self._render(
+        text = front_matter(
+            "Incidents",
+            "Every published outage, newest first.",
+            search={"exclude": True},
+            hide=["toc"],  # no headings: the table gets the room
+        ) + self._render(
             "incidents_index.md.j2",
             src,
             count=len(incidents),
@@ -347,7 +352,11 @@ class Renderer:
             tables.Group(cause_id, self.aggregate("cause", cause_id), depth, causes[cause_id])
             for depth, cause_id in self.catalog.tree.order
         ]
-        text = front_matter("Causes", "What caused the outages, as a tree, with counts and durations.") + self._render(
+        text = front_matter(
+            "Causes",
+            "What caused the outages, as a tree, with counts and durations.",
+            hide=["toc"],  # no headings: the table gets the room
+        ) + self._render(
             "causes_index.md.j2",
             src,
             causes_table=tables.CAUSE_TREE.rows(Snippets(self, src), groups),
@@ -362,9 +371,11 @@ class Renderer:
             tables.Group(lesson_id, self.aggregate("lesson", lesson_id), entity=lesson)
             for lesson_id, lesson in self.catalog.lessons.items()
         ]
-        text = front_matter("Lessons", "What the outages taught, with the runbook checklist for each lesson.") + self._render(
-            "lessons_index.md.j2", src, lessons_table=tables.LESSON_LIST.rows(Snippets(self, src), groups)
-        )
+        text = front_matter(
+            "Lessons",
+            "What the outages taught, with the runbook checklist for each lesson.",
+            hide=["toc"],  # no headings: the table gets the room
+        ) + self._render("lessons_index.md.j2", src, lessons_table=tables.LESSON_LIST.rows(Snippets(self, src), groups))
         return Page(src, text, in_nav=True)
 
     def actions_index(self) -> Page:

@@ -81,10 +81,11 @@ class Snippets:
         return Markup("".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes))
 
     def facet(self, name: str, value: object, text: object = None) -> Markup:
-        """A value shown on a page, linked to the browse page filtered to it."""
+        """A value shown on a page, linked to the browse page filtered to it: a plain link (the
+        browse page's own filter boxes are `okb-facet`)."""
         href = self.browse_url(name, value)
         shown = text if isinstance(text, Markup) else escape(value if text is None else text)
-        return Markup(f'<a class="okb-facet" href="{escape(href)}">{shown}</a>')
+        return Markup(f'<a class="okb-browse-link" href="{escape(href)}">{shown}</a>')
 
     def incident_title(self, incident: Incident) -> Markup:
         """The incident's title, linked to its page when the page is in this build."""

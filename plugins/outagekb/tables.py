@@ -4,12 +4,17 @@ columns (heading and cell together), so that a heading and its cells cannot drif
 A table is one HTML block: Material's scroll wrapper, the heading row and one line per
 row. Rows of the tables that list incidents are made through `Snippets.rows`, so that
 `mkdocs serve` remakes only the rows of a changed incident.
+
+A column marked `secondary` carries the class `okb-secondary` in its heading and cells:
+on a narrow screen `outagekb.css` leaves those columns out, so that the title keeps its
+width instead of being squeezed (the incident's own page has every value).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from markupsafe import Markup
@@ -20,13 +25,24 @@ from .model import Cause, CauseRef, Incident, Lesson
 from .snippets import Snippets, escape
 
 Row = TypeVar("Row")
+_SECONDARY = ' class="okb-secondary"'
 
 
 @dataclass(frozen=True)
 class Column(Generic[Row]):
     heading: str
     cell: Callable[[Snippets, Row], str]
-    """The whole `<td>` of one row."""
+    """What one row shows in this column (HTML, escaped), without its `<td>`."""
+    nowrap: bool = False
+    """Cells that must not wrap: dates, and a figure's value apart from its sample count."""
+    secondary: bool = False
+    """Left out on narrow screens (see the module docstring)."""
+
+    @cached_property
+    def opening(self) -> str:
+        """The cells' `<td>` tag, with the column's classes."""
+        names = " ".join(name for name, on in (("okb-nowrap", self.nowrap), ("okb-secondary", self.secondary)) if on)
+        return f'<td class="{names}">' if names else "<td>"
 
 
 @dataclass(frozen=True)
@@ -39,11 +55,11 @@ class Table(Generic[Row]):
 
     def row(self, snippets: Snippets, item: Row) -> str:
         opening = f'<tr class="{self.row_class(item)}">' if self.row_class else "<tr>"
-        return opening + "".join(column.cell(snippets, item) for column in self.columns) + "</tr>"
+        return opening + "".join(f"{column.opening}{column.cell(snippets, item)}</td>" for column in self.columns) + "</tr>"
 
     def html(self, body: str) -> Markup:
         """The table around `body`, its rows (one per line)."""
-        head = "".join(f"<th>{escape(column.heading)}</th>" for column in self.columns)
+        head = "".join(f"<th{_SECONDARY if column.secondary else ''}>{escape(column.heading)}</th>" for column in self.columns)
         excluded = "" if self.head_searched else " data-search-exclude"
         return Markup(
             '<div class="okb-table md-typeset__scrollwrap"><div class="md-typeset__table">\n'
@@ -55,16 +71,14 @@ class Table(Generic[Row]):
         return self.html("".join(self.row(snippets, item) + "\n" for item in items))
 
 
-def td(content: object, nowrap: bool = False) -> str:
-    return f'<td class="okb-nowrap">{content}</td>' if nowrap else f"<td>{content}</td>"
-
-
 def _duration(figure: figures.Figure) -> str:
     return escape(figures.format_figure(figure))
 
 
-def _samples(count: int) -> str:
-    return f' <span class="okb-muted">(n = {count})</span>' if count else ""
+def _figure(figure: figures.Figure, samples: int = 0) -> str:
+    """A figure that keeps its value on one line; its sample count may go to the next one."""
+    count = f' <span class="okb-muted okb-nowrap">(n = {samples})</span>' if samples else ""
+    return f'<span class="okb-nowrap">{_duration(figure)}</span>{count}'
 
 
 # tables of incidents ------------------------------------------------------------------
@@ -75,40 +89,40 @@ LessonRow = tuple[Incident, str]
 
 
 def _date(snippets: Snippets, item: tuple[Incident, object]) -> str:
-    return f'<td class="okb-nowrap">{item[0].started:%Y-%m-%d}</td>'
+    return f"{item[0].started:%Y-%m-%d}"
 
 
 def _title(snippets: Snippets, item: tuple[Incident, object]) -> str:
-    return td(snippets.incident_title(item[0]))
+    return snippets.incident_title(item[0])
 
 
 def _titled(snippets: Snippets, item: tuple[Incident, object]) -> str:
     """The title with the organization after it, for tables without an organization column."""
     incident = item[0]
-    return td(
-        f'{snippets.incident_title(incident)} <span class="okb-muted">({snippets.facet("organization", incident.organization)})</span>'
-    )
+    return f'{snippets.incident_title(incident)} <span class="okb-muted">({snippets.facet("organization", incident.organization)})</span>'
 
 
 def _severity(snippets: Snippets, item: tuple[Incident, object]) -> str:
     severity = item[0].severity
-    return td(snippets.facet("severity", severity, snippets.severity(severity)))
+    return snippets.facet("severity", severity, snippets.severity(severity))
 
 
 def _causes(snippets: Snippets, item: tuple[Incident, object]) -> str:
-    return td(snippets.cause_chips(item[0]))
+    return snippets.cause_chips(item[0])
 
 
 _INCIDENT_FACTS: tuple[Column[IncidentRow], ...] = (
-    Column("Date", _date),
+    Column("Date", _date, nowrap=True),
     Column("Incident", _title),
-    Column("Organization", lambda s, item: td(s.facet("organization", item[0].organization))),
+    Column("Organization", lambda s, item: s.facet("organization", item[0].organization), secondary=True),
     Column("Severity", _severity),
-    Column("Duration", lambda s, item: td(_duration(item[1].duration), nowrap=True)),
+    Column("Duration", lambda s, item: _duration(item[1].duration), nowrap=True, secondary=True),
 )
 """The columns every list of incidents with their figures starts with."""
 
-INCIDENTS: Table[IncidentRow] = Table("okb-incidents", (*_INCIDENT_FACTS, Column("Causes", _causes)), head_searched=False)
+INCIDENTS: Table[IncidentRow] = Table(
+    "okb-incidents", (*_INCIDENT_FACTS, Column("Causes", _causes, secondary=True)), head_searched=False
+)
 
 
 def _role(snippets: Snippets, item: CauseRow) -> str:
@@ -116,8 +130,8 @@ def _role(snippets: Snippets, item: CauseRow) -> str:
     incident, cause_id = item
     ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
     if ref is not None:
-        return td("".join(f'<span class="okb-role okb-role--{escape(r)}">{escape(r)}</span> ' for r in ref.roles))
-    return td("".join(f"via {snippets.cause_chip(other.cause)} " for other in _via(snippets, item)))
+        return "".join(f'<span class="okb-role okb-role--{escape(r)}">{escape(r)}</span> ' for r in ref.roles)
+    return "".join(f"via {snippets.cause_chip(other.cause)} " for other in _via(snippets, item))
 
 
 def _via(snippets: Snippets, item: CauseRow) -> list[CauseRef]:
@@ -131,17 +145,17 @@ def _cause_detail(snippets: Snippets, item: CauseRow) -> str:
     incident, cause_id = item
     ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
     if ref is not None and ref.detail:
-        return td(prose.to_inline_html(ref.detail))
-    return td("".join(prose.to_inline_html(other.detail) for other in _via(snippets, item)))
+        return prose.to_inline_html(ref.detail)
+    return "".join(prose.to_inline_html(other.detail) for other in _via(snippets, item))
 
 
 CAUSE_INCIDENTS: Table[CauseRow] = Table(
     "okb-cause-incidents",
     (
-        Column("Date", _date),
+        Column("Date", _date, nowrap=True),
         Column("Incident", _titled),
-        Column("Severity", _severity),
-        Column("Role", _role),
+        Column("Severity", _severity, secondary=True),
+        Column("Role", _role, secondary=True),
         Column("How it showed up", _cause_detail),
     ),
 )
@@ -150,15 +164,15 @@ CAUSE_INCIDENTS: Table[CauseRow] = Table(
 def _lesson_detail(snippets: Snippets, item: LessonRow) -> str:
     incident, lesson_id = item
     ref = next(ref for ref in incident.lessons if ref.lesson == lesson_id)
-    return td(prose.to_inline_html(ref.detail or ""))
+    return prose.to_inline_html(ref.detail or "")
 
 
 LESSON_INCIDENTS: Table[LessonRow] = Table(
     "okb-lesson-incidents",
     (
-        Column("Date", _date),
+        Column("Date", _date, nowrap=True),
         Column("Incident", _titled),
-        Column("Causes", _causes),
+        Column("Causes", _causes, secondary=True),
         Column("What it taught", _lesson_detail),
     ),
 )
@@ -166,7 +180,7 @@ LESSON_INCIDENTS: Table[LessonRow] = Table(
 
 TRIAGE: Table[IncidentRow] = Table(
     "okb-triage",
-    (*_INCIDENT_FACTS, Column("Public updates", lambda s, item: td(item[1].update_count))),
+    (*_INCIDENT_FACTS, Column("Public updates", lambda s, item: str(item[1].update_count), secondary=True)),
     head_searched=False,
 )
 
@@ -211,13 +225,15 @@ class Group:
 
 
 def _figure_columns() -> list[Column[Group]]:
-    """The figures every table of groups ends with."""
+    """The figures every table of groups ends with: the median duration, then the rest, which
+    a narrow screen leaves out."""
     return [
-        Column("Median duration", lambda s, g: td(_duration(g.stats.duration_median) + _samples(g.stats.duration_samples), True)),
-        Column("90th percentile", lambda s, g: td(_duration(g.stats.duration_p90), True)),
+        Column("Median duration", lambda s, g: _figure(g.stats.duration_median, g.stats.duration_samples)),
+        Column("90th percentile", lambda s, g: _figure(g.stats.duration_p90), secondary=True),
         Column(
             "Median first update",
-            lambda s, g: td(_duration(g.stats.first_update_median) + _samples(g.stats.first_update_samples), True),
+            lambda s, g: _figure(g.stats.first_update_median, g.stats.first_update_samples),
+            secondary=True,
         ),
     ]
 
@@ -225,35 +241,37 @@ def _figure_columns() -> list[Column[Group]]:
 def _count(facet: str, zero_unlinked: bool) -> Column[Group]:
     def cell(snippets: Snippets, group: Group) -> str:
         if zero_unlinked and not group.stats.count:
-            return td(0)
-        return td(snippets.facet(facet, group.value, group.stats.count))
+            return "0"
+        return snippets.facet(facet, group.value, group.stats.count)
 
     return Column("Incidents", cell)
 
 
 def _years(snippets: Snippets, group: Group) -> str:
     stats = group.stats
-    return td(f"{stats.first.year} – {stats.last.year}" if stats.count and stats.first and stats.last else "", True)
+    return f"{stats.first.year} – {stats.last.year}" if stats.count and stats.first and stats.last else ""
 
 
 def _cause_name(snippets: Snippets, group: Group) -> str:
     assert group.entity is not None
     href = snippets.link(paths.cause_page(str(group.value)))
-    indent = f'<span class="okb-indent" style="--okb-depth: {group.depth}"></span>'
-    branch = '<span class="okb-muted">└ </span>' if group.depth else ""
-    return td(f'{indent}{branch}<a href="{escape(href)}">{escape(group.entity.title)}</a>', True)
+    link = f'<a href="{escape(href)}">{escape(group.entity.title)}</a>'
+    if not group.depth:
+        return link
+    # a hanging indent: a wrapped name lines up under its first word, not under the branch
+    return f'<span class="okb-branch" style="--okb-depth: {group.depth}"><span class="okb-muted" aria-hidden="true">└ </span>{link}</span>'
 
 
 def _lesson_name(snippets: Snippets, group: Group) -> str:
     assert group.entity is not None
     href = snippets.link(paths.lesson_page(str(group.value)))
-    return td(f'<a href="{escape(href)}">{escape(group.entity.title)}</a>', True)
+    return f'<a href="{escape(href)}">{escape(group.entity.title)}</a>'
 
 
 def _checklist(snippets: Snippets, group: Group) -> str:
     assert isinstance(group.entity, Lesson)
     count = len(group.entity.practices)
-    return td(f"{count} practice{'s' if count != 1 else ''}")
+    return f"{count} practice{'s' if count != 1 else ''}"
 
 
 CAUSE_TREE: Table[Group] = Table(
@@ -261,7 +279,7 @@ CAUSE_TREE: Table[Group] = Table(
     (
         Column("Cause", _cause_name),
         _count("cause", zero_unlinked=True),
-        Column("First – last", _years),
+        Column("First – last", _years, nowrap=True, secondary=True),
         *_figure_columns(),
     ),
     row_class=lambda group: f"okb-depth-{group.depth}",
@@ -272,9 +290,9 @@ LESSON_LIST: Table[Group] = Table(
     (
         Column("Lesson", _lesson_name),
         _count("lesson", zero_unlinked=True),
-        Column("First – last", _years),
+        Column("First – last", _years, nowrap=True, secondary=True),
         *_figure_columns(),
-        Column("Checklist", _checklist),
+        Column("Checklist", _checklist, secondary=True),
     ),
 )
 
@@ -282,7 +300,7 @@ LESSON_LIST: Table[Group] = Table(
 def _days(snippets: Snippets, group: Group) -> str:
     stats = group.stats
     first, last = (day.strftime("%Y-%m-%d") if day else "" for day in (stats.first, stats.last))
-    return td(f"{first} – {last}", True)
+    return f"{first} – {last}"
 
 
 def group_table(heading: str, facet: str) -> Table[Group]:
@@ -290,9 +308,9 @@ def group_table(heading: str, facet: str) -> Table[Group]:
     return Table(
         "okb-aggregates",
         (
-            Column(heading, lambda s, group: td(escape(group.value))),
+            Column(heading, lambda s, group: escape(group.value)),
             _count(facet, zero_unlinked=False),
-            Column("First – last", _days),
+            Column("First – last", _days, secondary=True),
             *_figure_columns(),
         ),
         head_searched=False,
