@@ -73,10 +73,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 """The axe-core rule tags of WCAG 2.0, 2.1 and 2.2 at levels A and AA."""
 
 
-def axe_violations(page: Any, axe: Any) -> list[str]:
-    """What axe-core finds against WCAG 2.2 AA on the page as it is now, one line per rule and
-    reason: `rule (impact) on N elements, such as <element>: why`."""
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+def axe_violations(page: Any, axe: Any, context: str | None = None) -> list[str]:
+    """What axe-core finds against WCAG 2.2 AA on the page as it is now (or in the elements the
+    CSS selector `context` selects), one line per rule and reason: `rule (impact) on N
+    elements, such as <element>: why`."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = axe.run(page, context=context, options=options)
     grouped: dict[tuple[str, str], list[str]] = {}
     for violation in results.response["violations"]:
         for node in violation["nodes"]:

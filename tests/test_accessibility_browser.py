@@ -112,6 +112,29 @@ def open_page(page: Any, site: Site, kind: str, path: str) -> None:
         open_search(page, site.search)
 
 
+HOVERED = ("home", "incident")
+"""Pages whose links, tags and buttons are also checked while the pointer is on them."""
+
+
+def hovered_violations(page: Any, axe: Any) -> list[str]:
+    """Contrast of the first link in text, tag and button while pointed at (Material turns them
+    the accent colour)."""
+    found = []
+    for what, selector in (
+        ("link", ".md-content p a[href]:not(.md-button, .md-tag)"),
+        ("tag", ".md-content a.md-tag"),
+        ("button", ".md-content a.md-button"),
+    ):
+        target = page.locator(selector).first
+        if not target.count() or not target.is_visible():
+            continue
+        target.hover()
+        page.wait_for_timeout(300)  # Material's colour transitions (125-250 ms)
+        found += [f"{what} pointed at: {problem}" for problem in axe_violations(page, axe, context=selector)]
+    page.mouse.move(0, 0)
+    return found
+
+
 NARROW = 390
 _TABLE_LAYOUT = """narrow => {
   const found = [];
@@ -154,6 +177,8 @@ def test_every_page_type_meets_wcag_22_aa_and_fits_the_window(
             problems += [f"{kind}: {found}" for found in axe_violations(page, axe)]
             problems += [f"{kind}: sideways: {found}" for found in sideways(page)]
             problems += [f"{kind}: layout: {found}" for found in layout_problems(page)]
+            if kind in HOVERED:
+                problems += [f"{kind}: {found}" for found in hovered_violations(page, axe)]
             problems += [f"{kind}: tables: {found}" for found in page.evaluate(_TABLE_LAYOUT, width == NARROW)]
     finally:
         context.close()
