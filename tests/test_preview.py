@@ -144,3 +144,17 @@ def test_the_banner_lists_fifty_problems_and_counts_the_rest(tmp_path: Path) -> 
         banner.count("<li>") == 51 and "and 16 more: the terminal that runs <code>mkdocs serve</code> prints every one" in banner
     )
     assert "66 errors in the incident files: this preview leaves out 47 files until fixed" in home
+
+
+def test_a_warning_fails_no_build_not_even_a_strict_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """outagekb's warnings are printed as information: `--strict` fails on MkDocs' warnings,
+    and a warning of ours (here a file named for another day than its `started`) must not
+    stop a team's CI."""
+    import logging
+
+    named_for_another_day = {"2024-05-20-example-config-push.yaml": MINIMAL_INCIDENT}
+    with caplog.at_level(logging.INFO):
+        site = build(make_project(tmp_path, named_for_another_day), strict=True)
+    assert (site / "incidents" / "2024-05-20-example-config-push" / "index.html").exists()
+    (record,) = [r for r in caplog.records if ": warning: " in r.getMessage()]
+    assert record.levelno == logging.INFO and "2024-05-20-example-config-push.yaml:5:" in record.getMessage()

@@ -27,6 +27,7 @@ from .blocks import new_marker, restore_html_blocks
 from .config import OutagekbConfig
 from .files import add_generated, drop_incident_sources
 from .graph import build_graph
+from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
@@ -47,6 +48,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.marker = new_marker()
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks, put back after Markdown
         self.serve: ServeSession | None = None  # only under `mkdocs serve`
+        self.image_folders: tuple[SharedFolder, ...] = ()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # This instance lives for the whole `mkdocs serve` session (MkDocs keeps plugins that
@@ -70,7 +72,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         self.incidents_dir = os.path.normpath(os.path.join(root, self.config.incidents))
         catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
-        for watched in (self.incidents_dir, catalog):
+        self.image_folders = shared_folders(root, self.config.images)
+        for watched in (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)):
             if watched and watched not in config.watch and os.path.exists(watched):
                 config.watch.append(watched)
         if paths.STYLESHEET not in config.extra_css:
@@ -79,7 +82,12 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
             config.extra_javascript.append(paths.BROWSE_SCRIPT)
         kb, problems = load_knowledge_base(
-            self.incidents_dir, catalog, root, cache=self.serve is not None, organization=self.config.organization
+            self.incidents_dir,
+            catalog,
+            root,
+            cache=self.serve is not None,
+            organization=self.config.organization,
+            image_folders=self.image_folders,
         )
         if self.serve is not None:  # the preview goes on without the files that have errors
             _report(problems, preview=True, strict=bool(config.strict))
@@ -101,6 +109,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             include_drafts=serve is not None,
             site_url=config.site_url or None,
             search_exclude=frozenset(self.config.search_exclude),
+            image_folders=self.image_folders,
+            remote_images=self.config.remote_images,
         )
         renderer = Renderer(
             serve.next_graph(self.kb) if serve is not None else build_graph(self.kb),
@@ -143,10 +153,11 @@ def _failure(error: OutagekbError) -> PluginError:
 
 
 def _report(problems: Sequence[Problem], *, preview: bool = False, strict: bool = False) -> None:
-    """Each problem through the plugin logger at its severity (and as a GitHub annotation
-    under GitHub Actions). In the preview, errors are logged as warnings, since the build goes
-    on; under `--strict` as information, since a logged warning would fail it."""
+    """Each problem through the plugin logger (and as a GitHub annotation under GitHub Actions).
+    An error is logged as an error; in the preview, which goes on, as a warning, or under
+    `--strict` as information, since a logged warning would stop it. A warning of ours is
+    logged as information: it must not fail the build, not even `mkdocs build --strict`."""
     annotate = annotating()
-    for severity in (ERROR, WARNING):
-        write = log.info if preview and strict else log.warning if preview or severity == WARNING else log.error
-        print_problems([p for p in problems if p.severity == severity], write=write, annotate=annotate)
+    error_log = (log.info if strict else log.warning) if preview else log.error
+    print_problems([p for p in problems if p.severity == ERROR], write=error_log, annotate=annotate)
+    print_problems([p for p in problems if p.severity == WARNING], write=log.info, annotate=annotate)
