@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, model, paths, schema, spec
 from .convert import Converter, closest, one_of, quote, suggestion
+from .images import SharedFolder, folder_problem, shared_folders
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
 from .model import Catalog
 
@@ -56,6 +57,8 @@ class Project:
     organization: str | None = None  # the plugin's default organization
     config_file: str | None = None  # the mkdocs.yml read, if any
     docs_dir: str = "docs"  # the hand-written pages, which generated pages must not replace
+    image_folders: tuple[SharedFolder, ...] = ()  # the plugin's `images` folders
+    remote_images: bool = False  # the plugin's `remote_images`
 
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -123,7 +126,16 @@ def _project(path: str = "mkdocs.yml") -> Project:
         organization=str(options["organization"]) if options.get("organization") else None,
         config_file=os.path.abspath(path),
         docs_dir=os.path.join(base, str(config.get("docs_dir") or "docs")),
+        image_folders=_image_folders(base, options.get("images")),
+        remote_images=options.get("remote_images") is True,
     )
+
+
+def _image_folders(base: str, names: object) -> tuple[SharedFolder, ...]:
+    """The `images` option's folders; names the plugin would refuse are left to the build to report."""
+    if not isinstance(names, list):
+        return ()
+    return shared_folders(base, [name for name in names if isinstance(name, str) and folder_problem(name) is None])
 
 
 def _outagekb_options(plugins: object) -> dict[str, object] | None:
@@ -174,7 +186,15 @@ def validate(args: argparse.Namespace) -> int:
     for folder in folders:
         counts: dict[str, int] = {}
         ids: set[str] = set()
-        kb, found = load_knowledge_base(folder, catalog, counts=counts, models=False, organization=organization, ids=ids)
+        kb, found = load_knowledge_base(
+            folder,
+            catalog,
+            counts=counts,
+            models=False,
+            organization=organization,
+            ids=ids,
+            image_folders=project.image_folders,
+        )
         problems += found
         checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
         if project.config_file and os.path.realpath(folder) == os.path.realpath(project.incidents):
@@ -182,7 +202,9 @@ def validate(args: argparse.Namespace) -> int:
             problems += _hand_written_clashes(project.docs_dir, generated)
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
-        _, found = load_knowledge_base(folder, catalog, models=False, organization=organization)
+        _, found = load_knowledge_base(
+            folder, catalog, models=False, organization=organization, image_folders=project.image_folders
+        )
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
         checked += len(wanted)
@@ -833,13 +855,22 @@ def render_folder(args: argparse.Namespace) -> int:
     if not args.incidents and found_project is None:
         return _no_knowledge_base("render", "name the incidents folder: outagekb render --incidents FOLDER OUT_DIR")
     folder = args.incidents or project.incidents
-    kb, problems = load_knowledge_base(folder, project.catalog if not args.incidents else None, organization=project.organization)
+    kb, problems = load_knowledge_base(
+        folder,
+        project.catalog if not args.incidents else None,
+        organization=project.organization,
+        image_folders=project.image_folders,
+    )
     print_problems(problems)
     if errors(problems):
         print(f"outagekb render: {counted(problems)} in the incident files; nothing was written", file=sys.stderr)
         return 1
     options = RenderOptions(
-        use_directory_urls=not args.no_directory_urls, site_url=args.site_url or project.site_url, link_style=args.link_style
+        use_directory_urls=not args.no_directory_urls,
+        site_url=args.site_url or project.site_url,
+        link_style=args.link_style,
+        image_folders=project.image_folders,
+        remote_images=project.remote_images,
     )
     templates = Templates(override_dirs([project.custom_dir] if project.custom_dir else []))
     try:

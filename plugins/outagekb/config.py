@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .images import folder_problem
 from .preview import DEFAULT_EDITOR_URL
 from .render import SEARCH_SECTIONS
 
@@ -25,6 +26,21 @@ class EditorUrl(c.Type[str]):
         except (IndexError, ValueError) as error:
             raise base.ValidationError(f"{error}; write braces that are not {{path}}, {{line}} or {{column}} twice") from None
         return address
+
+
+class ImageFolder(c.Type[str]):
+    """A folder of images inside the repository, relative to `mkdocs.yml`: its name becomes
+    part of the images' addresses, so it is checked when the configuration is read."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        name = super().run_validation(value)
+        problem = folder_problem(name)
+        if problem is not None:
+            raise base.ValidationError(problem)
+        return name
 
 
 class OutagekbConfig(base.Config):
@@ -48,4 +64,12 @@ class OutagekbConfig(base.Config):
     editor_url = EditorUrl(default=DEFAULT_EDITOR_URL)
     """Under `mkdocs serve`, where the banner's link to a problem leads: an address that opens
     the editor at the line, with `{path}`, `{line}` and `{column}`; `""` for no links."""
+
+    images = c.ListOfItems(ImageFolder(), default=[])
+    """Folders of images that any incident may show, relative to `mkdocs.yml` (such as
+    `images`), besides each incident's own `<id>/` folder beside its file."""
+
+    remote_images = c.Type(bool, default=False)
+    """Show images at `https://` addresses on incident pages. By default such an image is a
+    link to it: a published runbook should not load other sites' content."""
 

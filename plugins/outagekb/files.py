@@ -45,7 +45,8 @@ def add_generated(
         made_pages += session.left_out_pages(incidents_dir, (page.src for page in made_pages))
     lifted: list[LiftedPage] = [session.lift(page, marker) if session is not None else lift(page, marker) for page in made_pages]
     assets = renderer.assets()
-    made = [item.src for item in lifted] + [asset.path for asset in assets]
+    copies = renderer.copied_files()
+    made = [item.src for item in lifted] + [asset.path for asset in assets] + [copy.path for copy in copies]
     paths.check_outputs(made)
     taken = {path for path in made if files.get_file_from_path(path) is not None}
     if taken:
@@ -55,6 +56,7 @@ def add_generated(
         session.add_problems(problems)
         lifted = [item for item in lifted if item.src not in taken]
         assets = [asset for asset in assets if asset.path not in taken]
+        copies = [copy for copy in copies if copy.path not in taken]
     if session is not None:
         session.rebuild_all_on_banner_change(files)
     for item in lifted:
@@ -65,6 +67,8 @@ def add_generated(
             files.append(File.generated(config, item.src, content=item.skeleton, inclusion=inclusion))
     for asset in assets:
         files.append(File.generated(config, asset.path, content=asset.text))
+    for copy in copies:  # MkDocs copies the file itself, and only when changed under `serve --dirty`
+        files.append(File.generated(config, copy.path, abs_src_path=copy.source))
     if session is None:
         prose.forget_conversions()  # kept only for serve's rebuilds
     return {item.src: item.blocks for item in lifted}

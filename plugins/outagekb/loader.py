@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from . import model, spec
+from . import images, markup, model, spec
 from .convert import Converter, IdUse, Invalid, Value, Values, one_of, quote, suggestion
 from .paths import id_problem, is_inside
 from .problems import WARNING, Problem, display_path, errors
@@ -48,6 +48,8 @@ class Loaded:
     problems: list[Problem]
     started: datetime | None = None
     """When impact began, also for a file with problems: lists of valid ids put the newest first."""
+    images: list[markup.ImageUse] = field(default_factory=list)
+    """The images its Markdown names, checked against the files on every load (`images.check_uses`)."""
 
 
 EDITOR_FILES = re.compile(r"^(?:\..*\.sw[a-px]|.*~|\.#.*|#.*#|4913|\.DS_Store|.*\.tmp)$")
@@ -56,9 +58,13 @@ EDITOR_FILES = re.compile(r"^(?:\..*\.sw[a-px]|.*~|\.#.*|#.*#|4913|\.DS_Store|.*
 `.DS_Store`, `*.tmp`): not incidents, and not a mistake to report."""
 
 
-def scan_directory(directory: str, root: str | None = None) -> Listing:
+def scan_directory(directory: str, root: str | None = None, skip: abc.Collection[str] = ()) -> Listing:
     """Sort the folder's entries, at any depth, into incidents and analyses; report everything
-    else. An id is a file's stem and must be unique across the whole tree."""
+    else. An id is a file's stem and must be unique across the whole tree.
+
+    A folder named like an incident file beside it (`x/` beside `x.yaml`) holds that
+    incident's images, not incidents: only images may be in it. Folders in `skip` (the site's
+    image folders, by their real paths) are not read at all."""
     listing = Listing()
     root = root or os.path.dirname(os.path.abspath(directory))
     markdown: dict[tuple[str, str], str] = {}  # (folder, stem) -> path of an `<id>.md`
@@ -87,7 +93,9 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
                 listing.problems.append(Problem(path, 1, 1, "hidden files are not read in the incidents folder; remove it"))
                 continue
             if entry.is_dir():
-                if os.path.realpath(path) not in visited:
+                if any(name + suffix in names for suffix in INCIDENT_SUFFIXES):
+                    scan_images(path, name)
+                elif os.path.realpath(path) not in visited and os.path.realpath(path) not in skip:
                     scan(path, False)
                 continue
             if not entry.is_file():
@@ -107,7 +115,9 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
             if suffix not in INCIDENT_SUFFIXES:
                 near = suggestion(suffix.lstrip("."), ["yaml", "yml"]) if suffix else ""
                 message = f"not an incident file: only `.yaml` and `.yml` files (and `<id>.md` analyses) belong here{near}"
-                if suffix.lower() in INCIDENT_SUFFIXES:
+                if suffix.lower() in images.KINDS:
+                    message = "an image belongs in the folder of the incident that shows it: `<id>/` beside `<id>.yaml`"
+                elif suffix.lower() in INCIDENT_SUFFIXES:
                     message = f"use a lowercase extension: rename to `{stem}{suffix.lower()}`"
                 listing.problems.append(Problem(path, 1, 1, message))
                 continue
@@ -124,6 +134,48 @@ def scan_directory(directory: str, root: str | None = None) -> Listing:
                 continue
             where[stem.lower()] = path
             listing.incidents.append((stem, path))
+
+    def scan_images(folder: str, owner: str) -> None:
+        """An incident's image folder, at any depth: images, and nothing that would be missed."""
+        visited.add(os.path.realpath(folder))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            listing.problems.append(Problem(folder, 1, 1, f"cannot read the folder: {error.strerror or error}"))
+            return
+        for entry in entries:
+            name, path = entry.name, entry.path
+            if name.lower() in IGNORED_NAMES or EDITOR_FILES.match(name):
+                continue
+            if entry.is_symlink() and not is_inside(path, root):
+                listing.problems.append(
+                    Problem(path, 1, 1, "a link that points outside the repository; copy the file in instead")
+                )
+            elif name.startswith("."):
+                listing.problems.append(Problem(path, 1, 1, "hidden files are not read in the incidents folder; remove it"))
+            elif entry.is_dir():
+                if os.path.realpath(path) not in visited:
+                    scan_images(path, owner)
+            elif os.path.splitext(name)[1].lower() in INCIDENT_SUFFIXES + (".md",):
+                listing.problems.append(
+                    Problem(
+                        path,
+                        1,
+                        1,
+                        f"this folder holds the images of `{owner}`, so `{name}` in it is not read; "
+                        f"move it beside `{owner}.yaml`",
+                    )
+                )
+            elif os.path.splitext(name)[1].lower() not in images.KINDS:
+                listing.problems.append(
+                    Problem(
+                        path,
+                        1,
+                        1,
+                        f"this folder holds the images of `{owner}`, and `{name}` is not one (PNG, JPEG, GIF, WebP or SVG); "
+                        "move it out",
+                    )
+                )
 
     scan(directory, True)
     listing.incidents.sort()
@@ -198,10 +250,16 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
     def line_of(*steps: str | int) -> int:
         return _node_at(root, *steps).line
 
+    prose_warnings, image_uses = markup.check_fields(root, path)
+    problems += prose_warnings
     analysis = _text(values, "analysis")
     if analysis_path is not None:
         text, analysis_problems = read_analysis(analysis_path)
         problems += analysis_problems
+        if text:
+            analysis_warnings, analysis_images = markup.check_analysis(analysis_path, text)
+            problems += analysis_warnings
+            image_uses += analysis_images
         if "analysis" in values:
             error(f"analysis: given both here and in `{os.path.basename(analysis_path)}`; keep one", "analysis")
         analysis = text or ""
@@ -255,7 +313,7 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
 
     id_uses = converter.id_uses
     if errors(problems) or started is None or any(name not in values for name in _required(values)):
-        return Loaded(path, None, id_uses, problems, started)
+        return Loaded(path, None, id_uses, problems, started, image_uses)
     incident = model.Incident(
         id=incident_id,
         path=path,
@@ -287,7 +345,7 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         unclassified=values.get("unclassified") is True,
         source=_source(values.get("source")),
     )
-    return Loaded(path, incident, id_uses, problems, started)
+    return Loaded(path, incident, id_uses, problems, started, image_uses)
 
 
 _ORDINALS = {2: "a second", 3: "a third", 4: "a fourth"}
@@ -520,7 +578,7 @@ def load_catalog(path: str) -> tuple[model.Catalog, list[Problem]]:
         return model.Catalog(path=path), problems
     converter = Converter(path)
     values = converter.record(root, spec.CATALOG, "", partial=True)
-    problems += converter.problems
+    problems += converter.problems + markup.catalog_problems(root, path)
     if isinstance(values, Invalid):
         return model.Catalog(path=path), problems
     causes: dict[str, model.Cause] = {}
@@ -745,6 +803,7 @@ def load_knowledge_base(
     models: bool = True,
     organization: str | None = None,
     ids: set[str] | None = None,
+    image_folders: abc.Sequence[images.SharedFolder] = (),
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line.
 
@@ -752,11 +811,12 @@ def load_knowledge_base(
     `ids`, when given, receives the id of every incident file read, clean or not.
     `cache`: reuse what this process read before from files that did not change (serve).
     `models=False`: keep only the problems (validate), so that memory does not grow with N.
-    `organization`: the site's default, for incident files that name none."""
+    `organization`: the site's default, for incident files that name none.
+    `image_folders`: the site's folders of images any incident may show (`images`)."""
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects that all live on: collecting them midway is wasted work
     try:
-        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization, ids)
+        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization, ids, image_folders)
     finally:
         if collecting:
             gc.enable()
@@ -771,6 +831,7 @@ def _load_knowledge_base(
     models: bool,
     organization: str | None,
     ids: set[str] | None = None,
+    image_folders: abc.Sequence[images.SharedFolder] = (),
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
@@ -783,7 +844,7 @@ def _load_knowledge_base(
     if not os.path.isdir(incidents_dir):
         problems.append(Problem(incidents_dir, 1, 1, "the incidents folder does not exist"))
         return model.KnowledgeBase(catalog, (), organization), problems
-    listing = scan_directory(incidents_dir, root)
+    listing = scan_directory(incidents_dir, root, {folder.path for folder in image_folders})
     problems += listing.problems
     if counts is not None:
         counts["files"] = len(listing.incidents)
@@ -791,6 +852,11 @@ def _load_knowledge_base(
     read = load_incident_cached if cache else load_incident
     for incident_id, path in listing.incidents:
         item = read(incident_id, path, listing.analyses.get(incident_id), organization)
+        if item.images:  # the files, not the text: checked on every load, since a cached file may name a changed image
+            image_problems = images.check_uses(item.images, path, incident_id, image_folders)
+            problems += image_problems
+            if errors(image_problems):
+                item = Loaded(item.path, None, item.id_uses, item.problems, item.started)
         if not models and item.incident is not None:
             item = Loaded(item.path, None, item.id_uses, item.problems, item.started)
         loaded.append(item)

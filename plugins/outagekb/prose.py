@@ -1,21 +1,35 @@
 """Contributor Markdown to safe HTML, converted once per piece of text.
 
 Contributor text arrives by pull request, so it gets a restricted Markdown (no raw HTML
-passthrough: tags show as text; no attribute lists, snippets or macros), then an
-allowlist sanitiser (nh3) with links limited to http, https, mailto and relative URLs.
-The result is a single line with template braces turned into entities, so it survives
-any later Markdown pass, any template plugin, and CommonMark's rule that a blank line
-ends an HTML block.
+passthrough: tags show as text, which `markup` warns about; no attribute lists, snippets
+or macros), then an allowlist sanitiser (nh3) with links limited to http, https, mailto
+and relative URLs. The result is a single line with template braces turned into
+entities, so it survives any later Markdown pass, any template plugin, and CommonMark's
+rule that a blank line ends an HTML block.
+
+Images are shown on the page of the incident whose text names them: while the renderer
+makes that page it says where the incident's images are (`showing_images`), and an image
+the loader accepted becomes an `<img>` of its copy in the site. Everywhere else (a cause's
+page listing the incident's detail, the feeds), and for any image that cannot be shown, an
+image is its alt text; a remote image is a link to it unless the site opted in.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
+
+from . import images, markup, paths
 
 ALLOWED_TAGS = frozenset(
     {
@@ -45,6 +59,7 @@ ALLOWED_TAGS = frozenset(
         "sup",
         "sub",
         "kbd",
+        "img",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -55,9 +70,94 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"id"},
     "h5": {"id"},
     "h6": {"id"},
+    "img": {"src", "alt", "title", "width", "height", "loading", "referrerpolicy"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ImageContext:
+    """Where the images of the incident whose page is being made are, and how that page
+    links to their copies."""
+
+    incident_path: str
+    incident_id: str
+    page: str
+    """The page's source path (`incidents/<id>.md`)."""
+    use_directory_urls: bool = True
+    link_style: str = "url"
+    shared: tuple[images.SharedFolder, ...] = ()
+    remote: bool = False
+    """Whether remote (`https://`) images are shown, rather than linked (`remote_images`)."""
+    files: tuple[images.ImageFile, ...] = ()
+    """The incident's image files as this build found them: a conversion kept from an earlier
+    build is used again only while they are the same (a replaced image may have another size)."""
+
+
+_SHOWING: ContextVar[ImageContext | None] = ContextVar("outagekb_images", default=None)
+
+
+@contextmanager
+def showing_images(context: ImageContext) -> Iterator[None]:
+    """Within this block, text with images is converted for the page `context` names."""
+    token = _SHOWING.set(context)
+    try:
+        yield
+    finally:
+        _SHOWING.reset(token)
+
+
+class _Images(Treeprocessor):
+    """Every image Markdown made: the `<img>` of its copy, a link, or its alt text (see the
+    module's docstring). `written` holds the images the loader's reading of the text finds
+    (`markup.images`), so that the page shows no image the loader did not check."""
+
+    context: ImageContext | None = None
+    written: frozenset[str] = frozenset()
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag == "img":
+                    self._replace(parent, index, child)
+
+    def _replace(self, parent: etree.Element, index: int, image: etree.Element) -> None:
+        src, alt = image.get("src", ""), image.get("alt", "")
+        context = self.context
+        if images.is_remote(src):
+            if context is not None and context.remote:
+                image.attrib = {"src": src, "alt": alt, "loading": "lazy", "referrerpolicy": "no-referrer"}
+                return
+            link = etree.Element("a", {"href": src})
+            link.text, link.tail = alt or src, image.tail
+            parent[index] = link
+            return
+        found = (
+            images.resolve(src, context.incident_path, context.incident_id, context.shared)
+            if context is not None and src in self.written
+            else None
+        )
+        if isinstance(found, images.ImageFile) and context is not None:
+            link_from_page = paths.linker(context.page, context.use_directory_urls, context.link_style)
+            shown = {"src": link_from_page(found.site), "alt": alt, "loading": "lazy"}
+            if found.width and found.height:
+                shown.update(width=str(found.width), height=str(found.height))
+            if image.get("title"):
+                shown["title"] = image.get("title", "")
+            image.attrib = shown
+            return
+        _to_text(parent, index, alt + (image.tail or ""))
+
+
+def _to_text(parent: etree.Element, index: int, text: str) -> None:
+    """Put `text` where the child at `index` was."""
+    del parent[index]
+    if index:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
 
 
 def _converter() -> markdown.Markdown:
@@ -69,6 +169,7 @@ def _converter() -> markdown.Markdown:
     # No raw HTML: without these, `<script>` stays text and is escaped on output.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_Images(md), "outagekb-images", -10)  # after `unescape`: the attributes as written
     return md
 
 
@@ -78,6 +179,7 @@ def _slug(value: str, separator: str) -> str:
 
 
 _MD = _converter()
+_IMAGES: _Images = _MD.treeprocessors["outagekb-images"]  # type: ignore[assignment]
 
 
 def protect(fragment: str) -> str:
@@ -102,15 +204,21 @@ def _plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{part}</p>" for part in paragraphs)
 
 
-@lru_cache(maxsize=65536)  # every detail of every incident, so that serve's rebuilds convert only new text
 def to_html(text: str) -> str:
     """Block HTML for a Markdown field (paragraphs, lists, code, tables)."""
     if not text:
         return ""
+    return _to_html(text, _SHOWING.get() if "![" in text else None)
+
+
+@lru_cache(maxsize=65536)  # every detail of every incident, so that serve's rebuilds convert only new text
+def _to_html(text: str, context: ImageContext | None) -> str:
     plain = _plain_paragraphs(text)
     if plain is not None:  # most prose: the same HTML without the Markdown and sanitiser passes
         return protect(plain)
     _MD.reset()
+    _IMAGES.context = context
+    _IMAGES.written = frozenset(image.src for image in markup.images(text)) if context is not None else frozenset()
     rendered = _MD.convert(text)
     clean = nh3.clean(
         rendered,
@@ -125,7 +233,7 @@ def to_html(text: str) -> str:
 
 def forget_conversions() -> None:
     """Drop the conversions kept for `mkdocs serve`'s rebuilds: a build has no further use for them."""
-    to_html.cache_clear()
+    _to_html.cache_clear()
 
 
 def to_inline_html(text: str) -> str:

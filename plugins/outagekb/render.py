@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from . import browse, feeds, figures, paths, prose, schema, tables
+from . import browse, feeds, figures, images, paths, prose, schema, tables
 from .cache import PageCache, make_fresh
 from .charts import stats as chart_stats
 from .figures import Figure
@@ -63,6 +63,16 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class CopiedFile:
+    """A file of the repository copied into the site as it is (an incident's image): its
+    path in the site and the file. The plugin hands it to MkDocs, which copies it on each
+    build; `render` copies it into its folder."""
+
+    path: str
+    source: str
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     """How the pages of one build are made; a change of any of them remakes every page."""
 
@@ -77,6 +87,10 @@ class RenderOptions:
     """See `paths.LINK_STYLES`."""
     search_exclude: frozenset[str] = frozenset()
     """Incident sections Material's search leaves out (`SEARCH_SECTIONS`)."""
+    image_folders: tuple[images.SharedFolder, ...] = ()
+    """Folders of images any incident may show, besides its own (`images`)."""
+    remote_images: bool = False
+    """Show remote (`https://`) images on incident pages, rather than link to them (`remote_images`)."""
 
 
 class CauseEntry(NamedTuple):
@@ -278,7 +292,29 @@ class Renderer:
         # what the page shows of other incidents comes from these objects; the graph keeps a
         # suggestion list as the same object while none of its incidents changed
         inputs = (incident, catalog, suggestions, *(graph.by_id.get(other) for other in explicit))
-        return self.reuse(("incident-page", incident.id), inputs, make)
+        # and the image files it shows: a changed image (another size) is another object
+        files = self.images_of(incident)
+        return self.reuse(
+            ("incident-page", incident.id), (*inputs, *files), lambda: self._showing_images(incident, src, files, make)
+        )
+
+    def _showing_images(
+        self, incident: Incident, src: str, files: tuple[images.ImageFile, ...], make: Callable[[], Page]
+    ) -> Page:
+        """`make()`, with the images of the incident shown on its page (see `prose`)."""
+        options = self.options
+        context = prose.ImageContext(
+            incident.path,
+            incident.id,
+            src,
+            options.use_directory_urls,
+            options.link_style,
+            options.image_folders,
+            options.remote_images,
+            files,
+        )
+        with prose.showing_images(context):
+            return make()
 
     def cause_page(self, cause_id: str) -> Page:
         catalog, graph = self.catalog, self.graph
@@ -480,10 +516,24 @@ class Renderer:
             ),
         ]
 
-    def outputs(self) -> dict[str, str]:
-        """Every page (Markdown) and file by its path in the docs tree, checked to stay
-        inside the output folder (`paths.check_outputs`)."""
-        made = {page.src: page.text for page in self.iter_pages()}
+    def images_of(self, incident: Incident) -> tuple[images.ImageFile, ...]:
+        """The image files the incident's page shows."""
+        return images.incident_images(incident, self.options.image_folders)
+
+    def copied_files(self) -> list[CopiedFile]:
+        """The images the pages of this build show, each copied once."""
+        copies: dict[str, CopiedFile] = {}
+        for incident in self.graph.kb.incidents:
+            if not incident.draft or self.options.include_drafts:
+                for image in self.images_of(incident):
+                    copies.setdefault(image.site, CopiedFile(image.site, image.source))
+        return list(copies.values())
+
+    def outputs(self) -> dict[str, str | CopiedFile]:
+        """Every page (Markdown) and file by its path in the docs tree (a copied file by its
+        source), checked to stay inside the output folder (`paths.check_outputs`)."""
+        made: dict[str, str | CopiedFile] = {page.src: page.text for page in self.iter_pages()}
         made.update({asset.path: asset.text for asset in self.assets()})
+        made.update({copy.path: copy for copy in self.copied_files()})
         paths.check_outputs(made)
         return made

@@ -2,20 +2,27 @@
 Markdown and data, so that any generator (plain MkDocs, Zensical, ...) can publish the
 knowledge base with no outagekb code in its build.
 
-The plugin and this writer share one code path, `Renderer.iter_pages()` and
-`Renderer.assets()` (`Renderer.outputs()` here); only the destination differs. A manifest records what was
-written, so that a second run can replace its own files, remove pages whose incident
-is gone, and refuse to touch anything else.
+The plugin and this writer share one code path, `Renderer.iter_pages()`,
+`Renderer.assets()` and `Renderer.copied_files()` (`Renderer.outputs()` here); only the
+destination differs. A manifest records what was written, so that a second run can
+replace its own files, remove pages whose incident is gone, and refuse to touch anything
+else.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import paths
 from .problems import OutagekbError
+
+if TYPE_CHECKING:
+    from .render import CopiedFile
 
 MANIFEST = ".outagekb-render.json"
 """The list of files the last `render` wrote into the folder, kept in the folder itself."""
@@ -53,8 +60,9 @@ def _present(folder: str) -> list[str]:
     return found
 
 
-def write_folder(folder: str, files: dict[str, str], *, force: bool = False) -> Written:
-    """Write `files` into `folder`; files a previous run wrote and no longer generated are removed.
+def write_folder(folder: str, files: Mapping[str, str | CopiedFile], *, force: bool = False) -> Written:
+    """Write `files` (text, or a file to copy) into `folder`; files a previous run wrote and
+    no longer generated are removed.
 
     Raises NotOurs when the folder holds other files, unless `force`: then those are kept
     (and overwritten only where a generated file has the same path)."""
@@ -64,11 +72,14 @@ def write_folder(folder: str, files: dict[str, str], *, force: bool = False) -> 
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise NotOurs(f"{folder} holds files outagekb render did not create ({shown}); choose an empty folder or use --force")
     result = Written()
-    for relative, text in sorted(files.items()):
+    for relative, content in sorted(files.items()):
         target = os.path.join(folder, *relative.split("/"))
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        if isinstance(content, str):
+            with open(target, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(content)
+        else:
+            shutil.copyfile(content.source, target)
         result.written.append(relative)
     for relative in sorted(previous - set(files)):
         target = os.path.join(folder, *relative.split("/"))
