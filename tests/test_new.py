@@ -549,3 +549,24 @@ def test_schema_write_needs_a_knowledge_base(tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     assert main(["schema", "--write"]) == 2
     assert not (tmp_path / "schema").exists()
+
+
+def test_new_and_schema_write_find_the_knowledge_base_from_a_folder_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from inside `incidents/`, both act on the knowledge base, as `validate` does: the
+    file goes into its incidents folder, not into `incidents/incidents/`, and the schemas
+    beside its mkdocs.yml."""
+    assert main(["init", str(tmp_path)]) == 0
+    monkeypatch.chdir(tmp_path / "incidents")
+    capsys.readouterr()
+    assert main(["new", "--no-input", "--title", "Web down", *FLAGS]) == 0
+    assert capsys.readouterr().out == "2025-02-02-acme-web-down.yaml\n"
+    text = (tmp_path / "incidents/2025-02-02-acme-web-down.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/incident.schema.json\n")
+    assert not (tmp_path / "incidents/incidents").exists()
+    assert main(["schema", "--write"]) == 0
+    written = [tmp_path / REPOSITORY_SCHEMA, tmp_path / REPOSITORY_CATALOG_SCHEMA]  # above: shown whole
+    assert capsys.readouterr().out == "".join(f"unchanged {path}\n" for path in written)
+    assert not (tmp_path / "incidents/schema").exists()
+    assert main(["validate", "-q"]) == 0

@@ -25,7 +25,7 @@ from .model import Catalog
 
 if TYPE_CHECKING:
     from .scaffold import NewIncident
-from .problems import OutagekbError, Problem, annotating, counted, errors, print_problems
+from .problems import OutagekbError, Problem, annotating, counted, display_path, errors, print_problems
 from .yamlread import Scalar
 
 EPILOG_VALIDATE = """\
@@ -59,6 +59,7 @@ class Project:
     docs_dir: str = "docs"  # the hand-written pages, which generated pages must not replace
     image_folders: tuple[SharedFolder, ...] = ()  # the plugin's `images` folders
     remote_images: bool = False  # the plugin's `remote_images`
+    root: str = "."  # the knowledge base's folder: that of its mkdocs.yml
 
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -76,7 +77,7 @@ def _find_project() -> Project | None:
             if os.path.isfile(os.path.join(folder, name)):
                 return _project(os.path.join(folder, name))
         if os.path.isdir(os.path.join(folder, "incidents")):
-            return Project(incidents=os.path.join(folder, "incidents"), docs_dir=os.path.join(folder, "docs"))
+            return Project(incidents=os.path.join(folder, "incidents"), docs_dir=os.path.join(folder, "docs"), root=folder)
         parent = os.path.dirname(folder)
         if parent == folder:
             return None
@@ -128,6 +129,7 @@ def _project(path: str = "mkdocs.yml") -> Project:
         docs_dir=os.path.join(base, str(config.get("docs_dir") or "docs")),
         image_folders=_image_folders(base, options.get("images")),
         remote_images=options.get("remote_images") is True,
+        root=base,
     )
 
 
@@ -251,7 +253,7 @@ def print_schema(args: argparse.Namespace) -> int:
     if args.catalog_file:
         print(schema.dumps(schema.catalog_schema()), end="")
         return 0
-    project = _project()
+    project = _find_project() or Project()
     catalog, problems = load_catalog(project.catalog or catalog_file(project.incidents))
     if problems:
         print_problems(problems, sys.stderr)
@@ -261,16 +263,12 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 def write_schemas() -> int:
-    """`outagekb schema --write`: both schemas into the repository (the folder of ./mkdocs.yml);
-    nothing is written when either file there is a person's."""
-    project = _project()
-    if not os.path.exists("mkdocs.yml") and not os.path.isdir(project.incidents):
-        print(
-            "outagekb schema --write: no mkdocs.yml and no incidents folder here; run it in the knowledge base's folder",
-            file=sys.stderr,
-        )
-        return 2
-    plan = _schema_plan(".", project)
+    """`outagekb schema --write`: both schemas into the repository (the folder of its mkdocs.yml,
+    found from any folder inside it); nothing is written when either file there is a person's."""
+    project = _find_project()
+    if project is None:
+        return _no_knowledge_base("schema --write", "create one with: outagekb init DIR")
+    plan = _schema_plan(project.root, project)
     if plan is None:
         return 1
     foreign = [relative for relative, _, state in plan if state == "foreign"]
@@ -283,9 +281,10 @@ def write_schemas() -> int:
         )
         return 1
     for relative, text, state in plan:
-        if not _write_schema(relative, text, state):
+        target = os.path.join(project.root, relative)
+        if not _write_schema(display_path(target), text, state):
             return 1
-        print(f"{SCHEMA_OUTCOMES[state]} {relative}")
+        print(f"{SCHEMA_OUTCOMES[state]} {display_path(target)}")
     return 0
 
 
@@ -484,7 +483,7 @@ def _open_in_editor(command: str, path: str, line: int | None) -> str | None:
 def new_incident(args: argparse.Namespace) -> int:
     from .scaffold import NewIncident, TemplateContext, incident_text, write_new
 
-    project = _project()
+    project = _find_project() or Project()
     folder = args.dir or project.incidents
     catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
     if catalog_problems:
@@ -589,7 +588,7 @@ def _schema_url(folder: str, project: Project) -> str | None:
     by a relative path, else the published one under `site_url`, else None."""
     from .scaffold import REPOSITORY_SCHEMA
 
-    copy = os.path.join(_repository_root(folder), REPOSITORY_SCHEMA)
+    copy = os.path.join(_repository_root(folder, project), REPOSITORY_SCHEMA)
     if os.path.isfile(copy):
         return os.path.relpath(copy, os.path.abspath(folder)).replace(os.sep, "/")
     if project.site_url:
@@ -597,20 +596,21 @@ def _schema_url(folder: str, project: Project) -> str | None:
     return None
 
 
-def _repository_root(folder: str) -> str:
-    """Where `schema --write` puts the schemas for this incidents folder: here (the folder of
-    ./mkdocs.yml) when the folder lies inside, else the folder above it."""
-    return os.getcwd() if paths.is_inside(folder, os.getcwd()) else os.path.dirname(os.path.abspath(folder))
+def _repository_root(folder: str, project: Project) -> str:
+    """Where `schema --write` puts the schemas for this incidents folder: the knowledge base's
+    folder (that of its mkdocs.yml) when the folder lies inside, else the folder above it."""
+    root = os.path.abspath(project.root)
+    return root if paths.is_inside(folder, root) else os.path.dirname(os.path.abspath(folder))
 
 
 def _note_stale_schema(folder: str, project: Project) -> None:
     """Say so when the repository's incident schema is not what `schema --write` would write now."""
     from .scaffold import REPOSITORY_SCHEMA
 
-    root = _repository_root(folder)
-    if not os.path.isfile(os.path.join(root, REPOSITORY_SCHEMA)) or root != os.getcwd():
+    root = _repository_root(folder, project)
+    if not os.path.isfile(os.path.join(root, REPOSITORY_SCHEMA)) or root != os.path.abspath(project.root):
         return
-    plan = _schema_plan(".", project)
+    plan = _schema_plan(root, project)
     if plan and any(relative == REPOSITORY_SCHEMA and state == "stale" for relative, _, state in plan):
         print(
             f"note: {REPOSITORY_SCHEMA} is out of date (made from another catalog, or by another outagekb); "
@@ -912,7 +912,7 @@ def import_incidents(args: argparse.Namespace) -> int:
     from .importing.record import UsageError
 
     name = f"outagekb import {args.kind}"
-    project = _project()
+    project = _find_project() or Project()
     folder = args.into or project.incidents
     catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
     if catalog_problems:

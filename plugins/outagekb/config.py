@@ -22,7 +22,9 @@ class EditorUrl(c.Type[str]):
         try:
             address.format(path="/x", line=1, column=1)
         except KeyError as error:
-            raise base.ValidationError(f"only {{path}}, {{line}} and {{column}} can be filled in, not {{{error.args[0]}}}") from None
+            raise base.ValidationError(
+                f"only {{path}}, {{line}} and {{column}} can be filled in, not {{{error.args[0]}}}"
+            ) from None
         except (IndexError, ValueError) as error:
             raise base.ValidationError(f"{error}; write braces that are not {{path}}, {{line}} or {{column}} twice") from None
         return address
@@ -72,4 +74,3 @@ class OutagekbConfig(base.Config):
     remote_images = c.Type(bool, default=False)
     """Show images at `https://` addresses on incident pages. By default such an image is a
     link to it: a published runbook should not load other sites' content."""
-
