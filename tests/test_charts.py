@@ -420,20 +420,22 @@ def contrast(foreground: str, background: str) -> float:
 
 
 def test_palette_colours_stand_out_from_both_backgrounds() -> None:
-    """Every series colour keeps 3:1 (WCAG, graphical objects) against Material's light
-    background (white) and its dark one (slate: hsl(232, 15%, 14%) = #1e2029)."""
+    """Every series colour of the charts, and each colour of the incident strip, keeps 3:1
+    (WCAG, graphical objects) against Material's light background (white) and its dark one
+    (slate: hsl(232, 15%, 14%) = #1e2029)."""
     from outagekb.templating import Templates
 
     css = Templates().text("outagekb.css")
-    light = re.search(r':root, \[data-md-color-scheme="default"\] \{([^}]*)\}', css)
-    dark = re.search(r'\[data-md-color-scheme="slate"\] \{([^}]*--okb-chart-0[^}]*)\}', css)
-    assert light and dark
-    for block, background in ((light.group(1), "rgb(255, 255, 255)"), (dark.group(1), "rgb(30, 32, 41)")):
-        colours = dict(re.findall(r"--okb-chart-(\d+): #(\w{6})", block))
-        assert sorted(colours, key=int) == [str(n) for n in range(charts.PALETTE_SIZE)]
-        for index, value in colours.items():
-            rgb = f"rgb({int(value[0:2], 16)}, {int(value[2:4], 16)}, {int(value[4:6], 16)})"
-            assert contrast(rgb, background) >= 3, (index, value, background)
+    for prefix, series in (("chart", [str(n) for n in range(charts.PALETTE_SIZE)]), ("strip", ["entry", "impact", "mitigated"])):
+        light = re.search(rf':root, \[data-md-color-scheme="default"\] \{{([^}}]*--okb-{prefix}-[^}}]*)\}}', css)
+        dark = re.search(rf'\[data-md-color-scheme="slate"\] \{{([^}}]*--okb-{prefix}-[^}}]*)\}}', css)
+        assert light and dark, prefix
+        for block, background in ((light.group(1), "rgb(255, 255, 255)"), (dark.group(1), "rgb(30, 32, 41)")):
+            colours = dict(re.findall(rf"--okb-{prefix}-(\w+): #(\w{{6}})", block))
+            assert sorted(colours) == sorted(series), (prefix, background)
+            for index, value in colours.items():
+                rgb = f"rgb({int(value[0:2], 16)}, {int(value[2:4], 16)}, {int(value[4:6], 16)})"
+                assert contrast(rgb, background) >= 3, (prefix, index, value, background)
 
 
 def test_contrast_helper() -> None:

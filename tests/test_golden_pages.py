@@ -9,7 +9,7 @@ expected outputs are in `tests/golden/pages/expected/`; after an intended change
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from outagekb.render import Renderer, RenderOptions
 HERE = Path(__file__).resolve().parent / "golden" / "pages"
 EXPECTED = HERE / "expected"
 TODAY = date(2025, 3, 1)  # the day overdue actions are judged against
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)  # the build's moment: an ongoing outage runs until it
 STATIC = {"assets/outagekb/outagekb.css", "assets/outagekb/browse.js"}
 """Copies of package files, not made from the knowledge base."""
 
@@ -30,7 +31,7 @@ STATIC = {"assets/outagekb/outagekb.css", "assets/outagekb/browse.js"}
 def made() -> dict[str, str]:
     kb, problems = load_knowledge_base(str(HERE / "incidents"))
     assert not problems, [p.format() for p in problems]
-    graph = build_graph(kb)
+    graph = build_graph(kb, now=NOW)
     outputs = Renderer(graph, RenderOptions(today=TODAY, site_url="https://kb.example.test/")).outputs()
     found = {path: text for path, text in outputs.items() if path not in STATIC}
     charts = stats(graph.incidents, kb.catalog, graph.figures)

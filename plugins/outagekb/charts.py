@@ -114,7 +114,9 @@ def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], not
     extra = f'<p class="okb-muted">{escape(note)}</p>' if note else ""
     return (
         f'<details class="okb-chart-data"><summary>{escape(caption)}</summary>'
-        '<div class="okb-table md-typeset__scrollwrap"><div class="md-typeset__table">'
+        # a box that scrolls on a phone: reachable and named for keyboard and screen reader users
+        f'<div class="okb-table md-typeset__scrollwrap" tabindex="0" role="region" aria-label="{escape(caption)}">'
+        '<div class="md-typeset__table">'
         f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div></div>{extra}</details>"
     )
 

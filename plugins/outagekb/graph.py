@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .figures import IncidentFigures, build_time, incident_figures
 from .model import Action, Catalog, Incident, KnowledgeBase
@@ -36,6 +37,7 @@ class Graph:
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
     relatedness: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
+    built_at: datetime = field(default_factory=build_time)  # the build's moment: the end of an ongoing outage
 
     @property
     def catalog(self) -> Catalog:
@@ -47,12 +49,13 @@ def relatedness_inputs(incidents: list[Incident]) -> tuple[tuple[object, ...], .
     return tuple((i.id, i.started, i.organization, i.services, i.tags, i.upstream, i.cause_ids, i.draft) for i in incidents)
 
 
-def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
+def build_graph(kb: KnowledgeBase, previous: Graph | None = None, *, now: datetime | None = None) -> Graph:
     """The cross-links of `kb`. With the `previous` graph of the same session (mkdocs serve),
     figures of unchanged incidents and, when no incident changed what relatedness reads,
-    the related incidents are taken from it instead of computed again."""
+    the related incidents are taken from it instead of computed again. `now`: the build's
+    moment (default `figures.build_time()`)."""
     catalog = kb.catalog
-    graph = Graph(kb)
+    graph = Graph(kb, built_at=now or build_time())
     graph.incidents = newest_first(list(kb.published))
     graph.by_id = {i.id: i for i in kb.incidents}
     by_tree: dict[str, list[Incident]] = defaultdict(list)
@@ -94,7 +97,7 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None) -> Graph:
     graph.by_year = dict(sorted(by_year.items(), reverse=True))
     same_catalog = previous is not None and previous.kb.catalog is catalog
     old_by_id = previous.by_id if previous is not None and same_catalog else {}
-    now = build_time()
+    now = graph.built_at
     graph.figures = {  # the silence of an ongoing outage runs until now: made again on every build
         i.id: previous.figures[i.id]  # type: ignore[union-attr]
         if old_by_id.get(i.id) is i and (i.resolved is not None or not i.updates)

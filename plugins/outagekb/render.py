@@ -26,10 +26,11 @@ from markupsafe import Markup
 from . import browse, feeds, figures, images, paths, prose, schema, tables
 from .cache import PageCache, make_fresh
 from .charts import stats as chart_stats
-from .figures import Figure
+from .figures import Figure, build_time
 from .graph import Graph
 from .model import Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
 from .snippets import Snippets
+from .strip import incident_strip
 from .templating import Templates
 
 SEARCH_SECTIONS = ("timeline", "updates", "actions", "retrospective", "analysis", "references")
@@ -79,7 +80,7 @@ class RenderOptions:
     use_directory_urls: bool = True
     include_drafts: bool = False
     """Drafts get pages (mkdocs serve); a build leaves them out."""
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=lambda: build_time().date())
     """The day overdue actions are judged against."""
     site_url: str | None = None
     """The published address: absolute links in feeds and the export when known."""
@@ -271,7 +272,7 @@ class Renderer:
                 "incident.md.j2",
                 src,
                 incident=incident,
-                figures=graph.figures[incident.id],
+                figures=figures_of_incident,
                 approximate=incident.approximate,
                 causes=[CauseEntry(ref, catalog.causes[ref.cause], link(paths.cause_page(ref.cause))) for ref in incident.causes],
                 lessons=[
@@ -286,12 +287,15 @@ class Renderer:
                 related=related,
                 suggested=suggested,
                 triage_url=link(paths.TRIAGE_INDEX),
+                strip=incident_strip(incident, figures_of_incident, graph.built_at),
             )
             return Page(src, text)
 
         # what the page shows of other incidents comes from these objects; the graph keeps a
-        # suggestion list as the same object while none of its incidents changed
-        inputs = (incident, catalog, suggestions, *(graph.by_id.get(other) for other in explicit))
+        # suggestion list as the same object while none of its incidents changed, and the
+        # figures while the incident did not change (except for an ongoing outage's, which run until now)
+        figures_of_incident = graph.figures[incident.id]
+        inputs = (incident, catalog, suggestions, figures_of_incident, *(graph.by_id.get(other) for other in explicit))
         # and the image files it shows: a changed image (another size) is another object
         files = self.images_of(incident)
         return self.reuse(

@@ -1,0 +1,194 @@
+"""A picture of one incident: an SVG strip drawn at build time, like the statistics charts.
+
+The strip runs along the outage's time: a bar from the start to the resolution (darker
+until mitigation), a mark where it was detected, a tick for each public update above the
+bar, so that a long silence shows as an empty stretch, and a dot for each timeline entry
+below it. The drawing stretches to the page's width at a fixed height (its strokes do not
+scale), and times and labels are HTML under it, not SVG text, so that they stay readable
+on a phone; the SVG carries a title and a text
+alternative (`<desc>`), and the same moments are a table for screen readers and copying.
+
+What lies far outside the outage (a post-mortem days later, a change a week before) is not
+drawn, so that it does not squash the outage into a sliver; the text alternative counts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .figures import Figure, IncidentFigures, format_duration, format_figure
+from .model import Incident
+from .prose import escape
+
+WIDTH = 720
+HEIGHT = 56
+BAR_TOP, BAR_HEIGHT = 22, 14
+TICK_TOP, TICK_BOTTOM = 4, 20
+DOT_Y = 46
+MARGIN = 8
+"""Room at each end, so that a mark at the start or the end is drawn whole."""
+
+BEFORE_SHARE = 1.0
+"""Moments before the start are drawn back to this share of the outage's length earlier."""
+AFTER_SHARE = 0.25
+"""Moments after the end are drawn up to this share of the outage's length later."""
+
+KEY = {
+    "impact": "impact",
+    "mitigated": "mitigated, not yet resolved",
+    "detected": "detected",
+    "update": "public update",
+    "timeline": "timeline entry",
+}
+"""The legend's entries (the CSS class `okb-key-<name>` draws each), in this order."""
+
+KIND_WORDS = {
+    "detect": "detection",
+    "escalate": "escalation",
+    "communicate": "communication",
+    "mitigate": "mitigation",
+    "deploy": "deployment",
+    "rollback": "rollback",
+    "resolve": "resolution",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """One thing the strip shows: when, what (in words), and which row draws it."""
+
+    at: datetime
+    what: str
+    row: str  # "span" (start, detected, mitigated, resolved), "update" or "timeline"
+    since_start: Figure
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Strip:
+    """The drawing, its text alternative, and the moments it shows as table rows."""
+
+    svg: str
+    summary: str
+    moments: tuple[Moment, ...]
+    key: tuple[tuple[str, str], ...]
+    """What the drawing shows, for its legend: (name, words) in `KEY` order."""
+    ongoing: bool
+    left_out: int
+
+
+def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime) -> Strip:
+    """The strip of one incident; `now` ends an ongoing outage (the build's time)."""
+    started = incident.started
+    end = incident.resolved or max(now, started)
+    ongoing = incident.resolved is None
+    approximate = incident.approximate
+    approximate_start = "started" in approximate
+
+    def make(at: datetime, what: str, row: str, approximate_at: bool = False) -> Moment:
+        since = Figure((at - started).total_seconds(), approximate_at or approximate_start)
+        return Moment(at, what, row, since, approximate_at)
+
+    moments = [make(started, "started", "span", approximate_start)]
+    if incident.detected is not None:
+        moments.append(make(incident.detected, "detected", "span", "detected" in approximate))
+    if incident.mitigated is not None:
+        moments.append(make(incident.mitigated, "mitigated", "span", "mitigated" in approximate))
+    moments.append(
+        make(end, "still ongoing when this page was built" if ongoing else "resolved", "span", "resolved" in approximate)
+    )
+    moments += [make(u.at, f"public update ({u.status})", "update") for u in incident.updates]
+    moments += [
+        make(
+            t.at,
+            f"timeline entry ({KIND_WORDS[t.kind]})" if t.kind in KIND_WORDS else "timeline entry",
+            "timeline",
+            t.approximate,
+        )
+        for t in incident.timeline
+    ]
+
+    length = max((end - started).total_seconds(), 60.0)
+    earliest = started.timestamp() - BEFORE_SHARE * length
+    latest = end.timestamp() + AFTER_SHARE * length
+    shown = [m for m in moments if earliest <= m.at.timestamp() <= latest]  # start and end always are
+    left_out = len(moments) - len(shown)
+    first = min(m.at for m in shown).timestamp()
+    last = max(m.at for m in shown).timestamp()
+    scale = (WIDTH - 2 * MARGIN) / max(last - first, 60.0)
+
+    def x(at: datetime) -> str:
+        return _num(MARGIN + (at.timestamp() - first) * scale)
+
+    shapes: list[str] = []
+    mitigated = incident.mitigated if incident.mitigated is not None and incident.mitigated <= end else None
+    impact_end = mitigated or end
+    shapes.append(_rect(x(started), x(impact_end), "okb-strip-impact"))
+    if mitigated is not None:
+        shapes.append(_rect(x(mitigated), x(end), "okb-strip-mitigated"))
+    for moment in shown:
+        if moment.row == "update":
+            shapes.append(
+                f'<line class="okb-strip-update" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{TICK_TOP}" y2="{TICK_BOTTOM}"/>'
+            )
+        elif moment.row == "timeline":
+            # a line with round caps, a dot however much a narrow screen squeezes the drawing
+            shapes.append(
+                f'<line class="okb-strip-entry" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{DOT_Y}" y2="{DOT_Y + 0.01}"/>'
+            )
+        elif moment.what == "detected":
+            top, bottom = BAR_TOP - 4, BAR_TOP + BAR_HEIGHT + 4
+            shapes.append(f'<line class="okb-strip-detected" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{top}" y2="{bottom}"/>')
+
+    summary = _summary(incident, figures, end, ongoing, left_out)
+    title = "The outage over time"
+    svg = (
+        f'<svg class="okb-strip-svg" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" '
+        f'aria-labelledby="okb-strip-title okb-strip-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="okb-strip-title">{title}</title><desc id="okb-strip-desc">{escape(summary)}</desc>'
+        f'<line class="okb-strip-axis" x1="{MARGIN}" x2="{WIDTH - MARGIN}" y1="{DOT_Y}" y2="{DOT_Y}"/>'
+        + "".join(shapes)
+        + "</svg>"
+    )
+    drawn = {"impact"} | ({"mitigated"} if mitigated is not None else set())
+    drawn |= {"detected" if m.what == "detected" else m.row for m in shown if m.row != "span" or m.what == "detected"}
+    key = tuple((name, words) for name, words in KEY.items() if name in drawn)
+    return Strip(svg, summary, tuple(sorted(shown, key=lambda m: m.at)), key, ongoing, left_out)
+
+
+def _rect(left: str, right: str, kind: str) -> str:
+    width = _num(max(float(right) - float(left), 1.0))
+    return f'<rect class="{kind}" x="{left}" y="{BAR_TOP}" width="{width}" height="{BAR_HEIGHT}" rx="2"/>'
+
+
+def _summary(incident: Incident, figures: IncidentFigures, end: datetime, ongoing: bool, left_out: int) -> str:
+    """The drawing in one paragraph: what a sighted reader takes from it at a glance."""
+    length = format_duration((end - incident.started).total_seconds())
+    parts = [f"{'Ongoing for' if ongoing else 'An outage of'} {length}"]
+    if figures.time_to_detect.known:
+        parts.append(f"detected {_relative(figures.time_to_detect.seconds or 0.0, figures.time_to_detect.approximate)}")
+    if figures.time_to_mitigate.known:
+        parts.append(f"mitigated {_relative(figures.time_to_mitigate.seconds or 0.0, figures.time_to_mitigate.approximate)}")
+    count = len(incident.updates)
+    if count:
+        word = "update" if count == 1 else "updates"
+        parts.append(f"{count} public {word}, the longest silence {format_figure(figures.longest_silence)}")
+    else:
+        parts.append("no public updates recorded")
+    entries = len(incident.timeline)
+    parts.append(f"{entries} timeline {'entry' if entries == 1 else 'entries'}")
+    text = "; ".join(parts) + "."
+    if left_out:
+        text += f" {left_out} {'moment lies' if left_out == 1 else 'moments lie'} far outside the outage and {'is' if left_out == 1 else 'are'} not drawn."
+    return text
+
+
+def _relative(seconds: float, approximate: bool) -> str:
+    span = format_duration(abs(seconds))
+    return f"{'~' if approximate else ''}{span} {'before' if seconds < 0 else 'after'} the start"
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
