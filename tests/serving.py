@@ -61,7 +61,11 @@ def mkdocs_serve(project: Path, *options: str) -> Iterator[Served]:
     command = [sys.executable, "-m", "mkdocs", "serve", *options, "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
     with open(log, "w", encoding="utf-8") as stream:
         server = subprocess.Popen(
-            command, stdout=stream, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), start_new_session=True
+            command,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            start_new_session=True,
         )
     try:
         yield Served(f"http://127.0.0.1:{port}/", log)
