@@ -137,3 +137,11 @@ def test_render_writes_nothing_when_an_incident_has_problems(tmp_path: Path, mon
     monkeypatch.chdir(project)
     assert main(["render", str(tmp_path / "out")]) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_page_description_is_plain_text_with_images_as_their_alt_text() -> None:
+    from outagekb.render import _first_sentence
+
+    summary = "![Error rate graph](2024-05-01-x/errors.png) The **API** failed; see [the report](https://example.test/r)."
+    assert _first_sentence(summary) == "Error rate graph The API failed; see the report."
+    assert _first_sentence("word " * 60).endswith("word…") and len(_first_sentence("word " * 60)) <= 160

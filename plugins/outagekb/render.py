@@ -152,7 +152,9 @@ def front_matter(title: str, description: str = "", **meta: Any) -> str:
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
+    """The page's description: the start of its Markdown as plain text (an image as its alt
+    text, a link as its words), cut at a word."""
+    flat = browse.summary_text(text, 2 * limit)
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
