@@ -17,6 +17,7 @@ from outagekb import browse, paths
 from outagekb.graph import build_graph
 from outagekb.loader import load_knowledge_base, shipped_catalog
 from outagekb.model import CauseRef, Incident, KnowledgeBase, LessonRef
+from outagekb.problems import errors
 
 HOSTILE_TITLE = '</script><img src=x onerror=alert(1)>{{ 7*7 }} & "quoted"'
 
@@ -64,7 +65,7 @@ CORPUS = {
 def corpus_index(tmp_path: Path, use_directory_urls: bool = True) -> dict[str, Any]:
     project = make_project(tmp_path, CORPUS)
     kb, problems = load_knowledge_base(str(project / "incidents"))
-    assert problems == []
+    assert errors(problems) == []  # the hostile summary's `<script>` is only a warning: it shows as text
     return browse.build_index(build_graph(kb), use_directory_urls=use_directory_urls)
 
 
