@@ -45,6 +45,7 @@ def package_files(package: Path) -> set[str]:
     catalog and the py.typed marker (of the copy that was built, which others may be editing)."""
     wanted = {"py.typed", "defaults/catalog.yaml"}
     wanted |= {f"templates/{p.name}" for p in (package / "templates").iterdir() if p.is_file()}
+    wanted |= {f"messages/{p.name}" for p in (package / "messages").iterdir() if p.is_file()}
     wanted |= {str(p.relative_to(package)).replace(os.sep, "/") for p in package.rglob("*.py")}
     return {f"outagekb/{name}" for name in wanted}
 

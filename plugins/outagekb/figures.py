@@ -135,29 +135,46 @@ def incident_figures(incident: Incident, catalog: Catalog, now: datetime) -> Inc
     )
 
 
-def format_duration(seconds: float | None) -> str:
-    """Human units: `43 s`, `12 min`, `4 h 22 min`, `3 d 1 h`; a minus sign for negative spans."""
+@dataclass(frozen=True, slots=True)
+class DurationWords:
+    """How a language writes a span of time: a format per unit, filled in with `count` (or
+    `hours`, `minutes`, `days`). English by default; `messages` makes one per language."""
+
+    seconds: str = "{count} s"
+    minutes: str = "{count} min"
+    hours: str = "{count} h"
+    hours_minutes: str = "{hours} h {minutes} min"
+    days: str = "{count} d"
+    days_hours: str = "{days} d {hours} h"
+    unknown: str = "unknown"
+
+
+ENGLISH_DURATIONS = DurationWords()
+
+
+def format_duration(seconds: float | None, words: DurationWords = ENGLISH_DURATIONS) -> str:
+    """Human units: `43 s`, `12 min`, `4 h 22 min`, `3 d 1 h` (in English); a minus sign for negative spans."""
     if seconds is None:
-        return "unknown"
+        return words.unknown
     sign = "−" if seconds < 0 else ""
     total = round(abs(seconds))
     if total < 60:
-        return f"{sign}{total} s"
+        return sign + words.seconds.format(count=total)
     minutes = round(total / 60)
     if minutes < 60:
-        return f"{sign}{minutes} min"
+        return sign + words.minutes.format(count=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+        return sign + (words.hours_minutes.format(hours=hours, minutes=minutes) if minutes else words.hours.format(count=hours))
     days, hours = divmod(hours, 24)
-    return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+    return sign + (words.days_hours.format(days=days, hours=hours) if hours else words.days.format(count=days))
 
 
-def format_figure(figure: Figure) -> str:
+def format_figure(figure: Figure, words: DurationWords = ENGLISH_DURATIONS) -> str:
     """A figure for display: `~` in front when it rests on approximate times."""
     if not figure.known:
-        return "unknown"
-    return ("~" if figure.approximate else "") + format_duration(figure.seconds)
+        return words.unknown
+    return ("~" if figure.approximate else "") + format_duration(figure.seconds, words)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -6,6 +6,10 @@ the way Material's tags plugin lets `custom_dir` override its fragments; everyth
 comes from the package. An override may also extend the package's template of its name
 (`package/<name>`) and replace only some of its blocks. The environment escapes every value (`{{ value }}` is HTML-escaped
 and its braces made inert), so an override cannot forget to.
+
+Templates write their words through `t("key", ...)`, the build's `messages.Messages` (the
+site's language, with a team's `outagekb/messages/` files first); the filters that write
+durations and times use the same language.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import figures, prose
+from .messages import Messages, english
 
 PACKAGE_TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 OVERRIDES = "outagekb"
@@ -35,11 +40,13 @@ def override_dirs(theme_dirs: Sequence[str]) -> tuple[str, ...]:
 
 
 class Templates:
-    """The templates of one build: the overrides in `override_dirs`, then the package's."""
+    """The templates of one build: the overrides in `override_dirs`, then the package's, with
+    the labels of the build's language (`messages`; English by default)."""
 
-    def __init__(self, override_dirs: Sequence[str] = ()) -> None:
+    def __init__(self, override_dirs: Sequence[str] = (), messages: Messages | None = None) -> None:
         self.override_dirs = tuple(override_dirs)
-        self.env = _environment(self.override_dirs)
+        self.messages = messages or english()
+        self.env = _environment(self.override_dirs, self.messages)
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -58,7 +65,8 @@ class Templates:
             for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
                 info = entry.stat()
                 found.append((entry.path, info.st_mtime_ns, info.st_size))
-        return tuple(found)
+        # the labels: another language, or an edited message file, remakes every page
+        return (*found, (self.messages.language, 0, 0), *self.messages.signature)
 
     def overridden(self) -> list[str]:
         """The names of the package's files that this build takes from an override folder."""
@@ -76,10 +84,10 @@ def _finalize(value: Any) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
-    """One environment per set of override folders and process, so that templates compile
-    once, not on every rebuild of `mkdocs serve` (Jinja checks an override's modification
-    time, so an edited override is compiled again)."""
+def _environment(override_dirs: tuple[str, ...], words: Messages) -> jinja2.Environment:
+    """One environment per set of override folders, language and process, so that templates
+    compile once, not on every rebuild of `mkdocs serve` (Jinja checks an override's
+    modification time, so an edited override is compiled again)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
@@ -97,20 +105,23 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
     )
     env.filters["md"] = lambda text: Markup(prose.to_html(text or ""))
     env.filters["md_inline"] = lambda text: Markup(prose.to_inline_html(text or ""))
-    env.filters["duration"] = figures.format_figure
-    env.filters["since_start"] = since_start
-    env.filters["when"] = format_when
+    durations = words.durations
+    env.globals["t"] = words.html
+    env.filters["duration"] = lambda figure: figures.format_figure(figure, durations)
+    env.filters["since_start"] = lambda figure: since_start(figure, words)
+    env.filters["when"] = lambda value, approximate=False: format_when(value, approximate, durations.unknown)
     env.filters["at"] = format_at
     env.filters["day"] = format_day
     return env
 
 
-def since_start(figure: figures.Figure) -> str:
+def since_start(figure: figures.Figure, words: Messages | None = None) -> str:
     """`12 min after start`, or `3 min before start` when alerts beat the users."""
+    words = words or english()
     if not figure.known or figure.seconds is None:
-        return "unknown"
-    flipped = figures.Figure(abs(figure.seconds), figure.approximate)
-    return f"{figures.format_figure(flipped)} {'before' if figure.seconds < 0 else 'after'} start"
+        return words.durations.unknown
+    flipped = figures.format_figure(figures.Figure(abs(figure.seconds), figure.approximate), words.durations)
+    return words.text("duration.before_start" if figure.seconds < 0 else "duration.after_start", duration=flipped)
 
 
 def format_offset(value: datetime) -> str:
@@ -123,10 +134,10 @@ def format_offset(value: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
-def format_when(value: datetime | None, approximate: bool = False) -> Markup:
+def format_when(value: datetime | None, approximate: bool = False, unknown: str = "unknown") -> Markup:
     """A timestamp in the incident's own offset, machine-readable in `<time>`."""
     if value is None:
-        return Markup("unknown")
+        return Markup(prose.escape(unknown))
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), format_at(value, approximate))
 
 
