@@ -30,6 +30,10 @@ Single-valued facets (severity, organization, year) hold one position per incide
 others a list. `text` is the start of the summary as plain text, for the free-text filter
 (`q`), which matches every word it is given, anywhere in the title, that text, the
 organization, the services or the tags.
+
+The facets' names (`label`) are the build's labels (`messages`, under `browse.facets`), in
+the site's language; so are the words the script writes (`script_messages`, which the page
+hands to it).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from typing import Any
 from . import paths
 from .cache import ReuseOrMake, make_fresh
 from .graph import Graph
-from .model import UNCLASSIFIED_TITLE, Catalog, Incident
+from .messages import Messages, english
+from .model import Catalog, Incident
 
 VERSION = 1
 SUMMARY_CHARS = 100
@@ -55,8 +60,7 @@ also reads the title, organization, services and tags, which cost nothing extra.
 
 @dataclass(frozen=True)
 class Facet:
-    name: str  # the URL parameter
-    label: str  # the fieldset's legend
+    name: str  # the URL parameter; the fieldset's legend is the label `browse.facets.<name>`
     single: bool  # one value per incident (severity, organization, year)
     values_of: Callable[[Incident], Iterable[str]]
 
@@ -65,14 +69,14 @@ def _facets(catalog: Catalog) -> tuple[Facet, ...]:
     with_ancestors = catalog.tree.with_ancestors
     unclassified = [paths.UNCLASSIFIED]
     return (
-        Facet("cause", "Cause", False, lambda i: unclassified if i.unclassified else with_ancestors(i.cause_ids)),
-        Facet("lesson", "Lesson", False, lambda i: i.lesson_ids),
-        Facet("severity", "Severity", True, lambda i: (i.severity,)),
-        Facet("organization", "Organization", True, lambda i: (i.organization,)),
-        Facet("service", "Service", False, lambda i: i.services),
-        Facet("tag", "Tag", False, lambda i: i.tags),
-        Facet("upstream", "Upstream", False, lambda i: i.upstream),
-        Facet("year", "Year", True, lambda i: (f"{i.started.year:04d}",)),
+        Facet("cause", False, lambda i: unclassified if i.unclassified else with_ancestors(i.cause_ids)),
+        Facet("lesson", False, lambda i: i.lesson_ids),
+        Facet("severity", True, lambda i: (i.severity,)),
+        Facet("organization", True, lambda i: (i.organization,)),
+        Facet("service", False, lambda i: i.services),
+        Facet("tag", False, lambda i: i.tags),
+        Facet("upstream", False, lambda i: i.upstream),
+        Facet("year", True, lambda i: (f"{i.started.year:04d}",)),
     )
 
 
@@ -120,13 +124,19 @@ its summary as text, and its values of each facet."""
 
 
 def build_index(
-    graph: Graph, *, use_directory_urls: bool = True, summary_chars: int = SUMMARY_CHARS, reuse: ReuseOrMake[Entry] = make_fresh
+    graph: Graph,
+    *,
+    use_directory_urls: bool = True,
+    summary_chars: int = SUMMARY_CHARS,
+    reuse: ReuseOrMake[Entry] = make_fresh,
+    messages: Messages | None = None,
 ) -> dict[str, Any]:
     """The browse index of the graph's published incidents, newest first (see the module docstring).
 
     `reuse(key, inputs, make)` may hand back an incident's entry from an earlier build made
     from the same inputs (see `cache.PageCache.reuse`); by default every entry is made."""
     catalog = graph.catalog
+    words = messages or english()
     incidents: Sequence[Incident] = graph.incidents
     facets = _facets(catalog)
     sentinel = "\x00"
@@ -153,7 +163,7 @@ def build_index(
     for number, facet in enumerate(facets):
         per_incident = [values[number] for _, _, values in entries]
         seen = {value for values in per_incident for value in values}
-        entry: dict[str, Any] = {"name": facet.name, "label": facet.label}
+        entry: dict[str, Any] = {"name": facet.name, "label": words.text(f"browse.facets.{facet.name}")}
         if facet.single:
             entry["single"] = True
         if facet.name == "cause":
@@ -163,7 +173,7 @@ def build_index(
             entry["depth"] = [depth for depth, _ in tree]
             if paths.UNCLASSIFIED in seen:  # last: a state, not a cause
                 values.append(paths.UNCLASSIFIED)
-                entry["labels"].append(UNCLASSIFIED_TITLE)
+                entry["labels"].append(words.text("unclassified.title"))
                 entry["depth"].append(0)
         elif facet.name == "lesson":
             values = list(catalog.lessons)
@@ -197,5 +207,19 @@ def dumps(index: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_json(graph: Graph, *, use_directory_urls: bool = True, reuse: ReuseOrMake[Entry] = make_fresh) -> str:
-    return dumps(build_index(graph, use_directory_urls=use_directory_urls, reuse=reuse))
+def index_json(
+    graph: Graph, *, use_directory_urls: bool = True, reuse: ReuseOrMake[Entry] = make_fresh, messages: Messages | None = None
+) -> str:
+    return dumps(build_index(graph, use_directory_urls=use_directory_urls, reuse=reuse, messages=messages))
+
+
+def script_messages(messages: Messages) -> str:
+    """The words `browse.js` writes, as JSON for the page's `data-messages`: the language (for
+    the browser's plural rules), the script's labels (`browse.script`, one text or its forms
+    by number) and each facet's name as it reads inside a sentence."""
+    prefix = "browse.script."
+    labels = {key[len(prefix) :]: messages.forms(key) for key in messages.table if key.startswith(prefix)}
+    nouns = messages.words("browse.facets_in_text")
+    return json.dumps(
+        {"language": messages.language, "labels": labels, "facets": nouns}, ensure_ascii=False, separators=(",", ":")
+    )

@@ -11,12 +11,14 @@ line, so it survives Markdown's HTML-block rules.
 The data steps (`count_by_year`, `duration_rows`, `first_update_rows`) are one pass over
 the incidents, plus a sort per row for the medians; the drawing steps draw at most
 `MAX_POINTS` marks per row and `MAX_ORGANIZATIONS` organizations, so a knowledge base of
-thousands of incidents still gives a page of reasonable weight.
+thousands of incidents still gives a page of reasonable weight. Every word is one of the
+build's labels (`messages`, under `charts.`), in the site's language.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +26,8 @@ from dataclasses import dataclass, field
 
 from . import figures
 from .figures import format_duration
-from .model import UNCLASSIFIED_TITLE, Catalog, Incident
+from .messages import Messages, english
+from .model import Catalog, Incident
 from .prose import escape
 
 WIDTH = 720
@@ -36,19 +39,17 @@ LABEL_WIDTH = 215
 JITTER = 6.0
 
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
-TICKS: tuple[tuple[float, str], ...] = (
-    (1.0, "1 s"),
-    (10.0, "10 s"),
-    (MINUTE, "1 min"),
-    (10 * MINUTE, "10 min"),
-    (HOUR, "1 h"),
-    (6 * HOUR, "6 h"),
-    (DAY, "1 d"),
-    (7 * DAY, "1 w"),
-    (30 * DAY, "30 d"),
-    (365 * DAY, "1 y"),
-    (3650 * DAY, "10 y"),
-)
+TICKS: tuple[float, ...] = (1.0, 10.0, MINUTE, 10 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY, 30 * DAY, 365 * DAY, 3650 * DAY)
+"""The grid lines of the log time axis, each a round span of a bigger unit."""
+
+
+def tick_label(seconds: float, messages: Messages) -> str:
+    """A grid line's span: `1 min`, `6 h`, `1 w`, `10 y` (in English)."""
+    if seconds >= 365 * DAY:
+        return messages.text("duration.years", count=round(seconds / (365 * DAY)))
+    if seconds == 7 * DAY:
+        return messages.text("duration.weeks", count=1)
+    return format_duration(seconds, messages.durations)
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,6 @@ def _clip(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _colour(index: int) -> str:
     return f"okb-c{index % PALETTE_SIZE}"
 
@@ -96,15 +93,16 @@ def _open_svg(id_prefix: str, height: float, title: str, desc: str, kind: str) -
     )
 
 
-def _empty_chart(id_prefix: str, title: str, message: str, kind: str) -> Chart:
+def _empty_chart(id_prefix: str, title: str, message: str, kind: str, messages: Messages) -> Chart:
     height = 80
+    said = messages.text("charts.no_data", reason=message)
     svg = (
-        _open_svg(id_prefix, height, title, f"No data: {message}", kind)
+        _open_svg(id_prefix, height, title, said, kind)
         + f'<rect class="okb-frame" x="0.5" y="0.5" width="{WIDTH - 1}" height="{height - 1}" rx="4"/>'
-        + f'<text class="okb-nodata" x="{WIDTH / 2}" y="{height / 2 + 5}" text-anchor="middle">No data: {escape(message)}</text>'
+        + f'<text class="okb-nodata" x="{WIDTH / 2}" y="{height / 2 + 5}" text-anchor="middle">{escape(said)}</text>'
         + "</svg>"
     )
-    return Chart(svg, "", f"No data: {message}")
+    return Chart(svg, "", said)
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], note: str = "") -> str:
@@ -195,18 +193,19 @@ def nice_step(maximum: float, target: int = 5) -> int:
     return int(10 * magnitude)  # pragma: no cover - the loop always returns
 
 
-def year_chart(data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-chart-years") -> Chart:
-    title = "Incidents per year, by top-level cause"
+def year_chart(
+    data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-chart-years", messages: Messages | None = None
+) -> Chart:
+    words = messages or english()
+    text = words.text
+    title = text("charts.years.title")
     if not data.years:
-        return _empty_chart(id_prefix, title, "no published incidents", "years")
-    names = {root: catalog.causes[root].title if root else UNCLASSIFIED_TITLE for root in data.series}
+        return _empty_chart(id_prefix, title, text("charts.years.empty"), "years", words)
+    names = {root: catalog.causes[root].title if root else text("unclassified.title") for root in data.series}
     by_cause = sorted(data.series, key=lambda root: -sum(data.counts.get((y, root), 0) for y in data.years))
-    top = ", ".join(f"{names[r]} {sum(data.counts.get((y, r), 0) for y in data.years)}" for r in by_cause[:5])
+    top = words.separator.join(f"{names[r]} {sum(data.counts.get((y, r), 0) for y in data.years)}" for r in by_cause[:5])
     per_year = "; ".join(f"{year}: {data.totals[year]}" for year in data.years if data.totals.get(year))
-    summary = (
-        f"{_plural(data.total, 'incident')} from {data.years[0]} to {data.years[-1]}. "
-        f"Per year (years not listed had none): {per_year}. Most common top-level causes: {top}."
-    )
+    summary = text("charts.years.summary", count=data.total, first=data.years[0], last=data.years[-1], per_year=per_year, top=top)
 
     left, right, top_margin = 48.0, 12.0, 16.0
     plot_w = WIDTH - left - right
@@ -257,8 +256,10 @@ def year_chart(data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-char
     parts.append("<g>" + "".join(bars) + "</g>")
     parts.append(f'<line class="okb-axis" x1="{_num(left)}" x2="{_num(WIDTH - right)}" y1="{_num(base)}" y2="{_num(base)}"/>')
     parts.append(
-        f'<text class="okb-axis-title" x="{_num(left + plot_w / 2)}" y="{_num(base + 34)}" text-anchor="middle">Year the incident started</text>'
-        f'<text class="okb-axis-title" transform="translate(12 {_num(top_margin + plot_h / 2)}) rotate(-90)" text-anchor="middle">Incidents</text>'
+        f'<text class="okb-axis-title" x="{_num(left + plot_w / 2)}" y="{_num(base + 34)}" text-anchor="middle">'
+        f"{escape(text('charts.years.axis'))}</text>"
+        f'<text class="okb-axis-title" transform="translate(12 {_num(top_margin + plot_h / 2)}) rotate(-90)" text-anchor="middle">'
+        f"{escape(text('charts.years.axis_count'))}</text>"
     )
     legend = []
     column_w = plot_w / columns
@@ -272,8 +273,8 @@ def year_chart(data: YearCounts, catalog: Catalog, *, id_prefix: str = "okb-char
     parts.append('<g class="okb-legend-items">' + "".join(legend) + "</g></svg>")
 
     table = _table(
-        "The numbers: incidents per year and top-level cause",
-        ["Year", *(names[root] for root in data.series), "Total"],
+        text("charts.years.table"),
+        [text("charts.years.year"), *(names[root] for root in data.series), text("charts.years.total")],
         (
             [str(year), *(str(data.counts.get((year, root), 0)) for root in data.series), str(data.totals.get(year, 0))]
             for year in data.years
@@ -318,8 +319,8 @@ def log_domain(values: Iterable[float]) -> tuple[float, float]:
     positive = [v for v in data if v > 0]
     smallest = min(positive, default=MINUTE)
     largest = max(data, default=DAY)
-    lo = max((t for t, _ in TICKS if t <= max(smallest, TICKS[0][0])), default=TICKS[0][0])
-    hi = min((t for t, _ in TICKS if t >= largest), default=TICKS[-1][0])
+    lo = max((t for t in TICKS if t <= max(smallest, TICKS[0])), default=TICKS[0])
+    hi = min((t for t in TICKS if t >= largest), default=TICKS[-1])
     return min(lo, MINUTE), max(hi, DAY)
 
 
@@ -342,7 +343,9 @@ def _strip_chart(
     summary: str,
     axis_title: str,
     kind: str,
+    messages: Messages,
 ) -> str:
+    text = messages.text
     lo, hi = log_domain(p.seconds for row in rows for p in row.points)
     x0, x1 = LABEL_WIDTH + 10.0, WIDTH - 20.0
     top = 8.0
@@ -355,12 +358,12 @@ def _strip_chart(
 
     parts = [_open_svg(id_prefix, height, title, summary, kind)]
     grid = []
-    for value, text in TICKS:
+    for value in TICKS:
         if lo <= value <= hi:
             gx = _num(x(value))
             grid.append(
                 f'<line class="okb-grid" x1="{gx}" x2="{gx}" y1="{_num(top)}" y2="{_num(base)}"/>'
-                f'<text class="okb-tick" x="{gx}" y="{_num(base + 16)}" text-anchor="middle">{text}</text>'
+                f'<text class="okb-tick" x="{gx}" y="{_num(base + 16)}" text-anchor="middle">{escape(tick_label(value, messages))}</text>'
             )
     parts.append("<g>" + "".join(grid) + "</g>")
     marks = []
@@ -369,7 +372,7 @@ def _strip_chart(
         colour = _colour(row.colour)
         marks.append(
             f'<text class="okb-label" x="{_num(6 + 12 * row.depth)}" y="{_num(cy + 4)}">'
-            f"<title>{escape(row.label)}: {_plural(len(row.points), 'incident')}</title>"
+            f"<title>{escape(text('charts.row_title', label=row.label, count=len(row.points)))}</title>"
             f"{'› ' if row.depth else ''}{escape(_clip(row.label, 30 - 2 * row.depth))} ({len(row.points)})</text>"
         )
         q1, median, q3 = row.percentile(25), row.percentile(50), row.percentile(75)
@@ -390,7 +393,7 @@ def _strip_chart(
             mx = _num(x(median))
             group.append(
                 f'<line class="okb-median" x1="{mx}" x2="{mx}" y1="{_num(cy - 9)}" y2="{_num(cy + 9)}">'
-                f"<title>median {escape(format_duration(median))}</title></line>"
+                f"<title>{escape(text('charts.median', duration=format_duration(median, messages.durations)))}</title></line>"
             )
         group.append("</g>")
         marks.append("".join(group))
@@ -400,68 +403,95 @@ def _strip_chart(
         f'<text class="okb-axis-title" x="{_num((x0 + x1) / 2)}" y="{_num(base + 34)}" text-anchor="middle">{escape(axis_title)}</text>'
     )
     ly, lx = base + 56, x0 - 120  # the legend starts under the labels, so it fits beside the plot
+    exact, approximate, median_word, middle = (
+        text(f"charts.legend.{name}") for name in ("exact", "approximate", "median", "middle_half")
+    )
+    # each key at least where it stands in English, further right when the words before it are longer
+    at_approximate = max(lx + 104, lx + 12 + _text_width(exact) + 14)
+    at_median = max(lx + 214, at_approximate + 8 + _text_width(approximate) + 14)
+    at_middle = max(lx + 284, at_median + 8 + _text_width(median_word) + 14)
     parts.append(
         '<g class="okb-legend-items">'
         f'<circle class="okb-dot okb-key" cx="{_num(lx + 4)}" cy="{_num(ly - 4)}" r="3.5"/>'
-        f'<text class="okb-legend" x="{_num(lx + 12)}" y="{_num(ly)}">exact times</text>'
-        f'<circle class="okb-dot okb-key okb-approx" cx="{_num(lx + 104)}" cy="{_num(ly - 4)}" r="3.5"/>'
-        f'<text class="okb-legend" x="{_num(lx + 112)}" y="{_num(ly)}">approximate</text>'
-        f'<line class="okb-median okb-key" x1="{_num(lx + 214)}" x2="{_num(lx + 214)}" y1="{_num(ly - 11)}" y2="{_num(ly + 3)}"/>'
-        f'<text class="okb-legend" x="{_num(lx + 222)}" y="{_num(ly)}">median</text>'
-        f'<rect class="okb-box okb-key" x="{_num(lx + 284)}" y="{_num(ly - 10)}" width="22" height="12" rx="2"/>'
-        f'<text class="okb-legend" x="{_num(lx + 312)}" y="{_num(ly)}">middle half (25th–75th percentile)</text>'
+        f'<text class="okb-legend" x="{_num(lx + 12)}" y="{_num(ly)}">{escape(exact)}</text>'
+        f'<circle class="okb-dot okb-key okb-approx" cx="{_num(at_approximate)}" cy="{_num(ly - 4)}" r="3.5"/>'
+        f'<text class="okb-legend" x="{_num(at_approximate + 8)}" y="{_num(ly)}">{escape(approximate)}</text>'
+        f'<line class="okb-median okb-key" x1="{_num(at_median)}" x2="{_num(at_median)}" y1="{_num(ly - 11)}" y2="{_num(ly + 3)}"/>'
+        f'<text class="okb-legend" x="{_num(at_median + 8)}" y="{_num(ly)}">{escape(median_word)}</text>'
+        f'<rect class="okb-box okb-key" x="{_num(at_middle)}" y="{_num(ly - 10)}" width="22" height="12" rx="2"/>'
+        f'<text class="okb-legend" x="{_num(at_middle + 28)}" y="{_num(ly)}">{escape(middle)}</text>'
         "</g></svg>"
     )
     return "".join(parts)
 
 
-def _row_facts(row: Row) -> list[str]:
+def _text_width(text: str) -> float:
+    """About how wide a legend's words are drawn (12.5 px type): a wide character (CJK) about
+    an em, any other about half of one."""
+    return sum(12.5 if unicodedata.east_asian_width(char) in ("W", "F") else 7.0 for char in text)
+
+
+def _row_facts(row: Row, messages: Messages) -> list[str]:
     values = [p.seconds for p in row.points]
-    approximate = row.approximate
+    words = messages.durations
     return [
         row.label,
         str(len(row.points)),
-        format_duration(row.percentile(50)),
-        format_duration(row.percentile(90)),
-        format_duration(min(values)) if values else "unknown",
-        format_duration(max(values)) if values else "unknown",
-        str(approximate),
+        format_duration(row.percentile(50), words),
+        format_duration(row.percentile(90), words),
+        format_duration(min(values) if values else None, words),
+        format_duration(max(values) if values else None, words),
+        str(row.approximate),
     ]
 
 
-def _crowded(rows: Iterable[Row]) -> str:
+def _crowded(rows: Iterable[Row], messages: Messages) -> str:
     crowded = sum(1 for row in rows if len(row.points) > MAX_POINTS)
     if not crowded:
         return ""
-    return f" {_plural(crowded, 'row')} with more than {MAX_POINTS} incidents {'shows' if crowded == 1 else 'show'} the middle half and median only."
+    return " " + messages.text("charts.crowded", count=crowded, limit=MAX_POINTS)
 
 
-def _medians(rows: Iterable[Row]) -> str:
-    return "; ".join(f"{row.label} {format_duration(row.percentile(50))} (n = {len(row.points)})" for row in rows)
+def _medians(rows: Iterable[Row], messages: Messages) -> str:
+    return "; ".join(
+        messages.text(
+            "charts.medians_item",
+            label=row.label,
+            duration=format_duration(row.percentile(50), messages.durations),
+            count=len(row.points),
+        )
+        for row in rows
+    )
 
 
 # duration by cause ----------------------------------------------------------------
 
 
 def duration_rows(
-    incidents: Iterable[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+    incidents: Iterable[Incident],
+    catalog: Catalog,
+    figures_by_id: Mapping[str, figures.IncidentFigures] | None = None,
+    messages: Messages | None = None,
 ) -> list[Row]:
     """One row per cause with known durations, in the catalog's tree order; a cause's row
     holds the incidents of its narrower causes too, as its page does. `figures_by_id` holds
     each incident's figures when they are already computed."""
+    words = messages or english()
     tree = catalog.tree
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
         figure = figures_by_id[incident.id].duration if figures_by_id is not None else figures.duration(incident)
         if figure.seconds is None:
             continue
-        point = Point(
-            figure.seconds,
-            figure.approximate,
-            f"{incident.title} ({incident.organization}, {incident.started:%Y-%m-%d}, "
-            f"{catalog.severity_title(incident.severity)}): {figures.format_figure(figure)}",
-            incident.id,
+        label = words.text(
+            "charts.durations.point",
+            title=incident.title,
+            organization=incident.organization,
+            date=f"{incident.started:%Y-%m-%d}",
+            severity=catalog.severity_title(incident.severity),
+            duration=figures.format_figure(figure, words.durations),
         )
+        point = Point(figure.seconds, figure.approximate, label, incident.id)
         for cause_id in tree.with_ancestors(incident.cause_ids):
             points[cause_id].append(point)
     return [
@@ -471,26 +501,35 @@ def duration_rows(
     ]
 
 
-def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations") -> Chart:
-    title = "Outage duration by cause"
+def _columns(messages: Messages, *names: str) -> list[str]:
+    return [messages.text(f"charts.columns.{name}") for name in names]
+
+
+def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations", messages: Messages | None = None) -> Chart:
+    words = messages or english()
+    text = words.text
+    title = text("charts.durations.title")
     if not rows:
-        return _empty_chart(id_prefix, title, "no incident has both a start and a resolution time", "durations")
+        return _empty_chart(id_prefix, title, text("charts.durations.empty"), "durations", words)
     approximate = len({p.key for row in rows for p in row.points if p.approximate})
-    summary = (
-        f"Median duration, from start of impact to resolution, per cause with the number of known durations: {_medians(rows)}."
-    )
+    summary = text("charts.durations.summary", medians=_medians(rows, words))
     if approximate:
-        rest, are = ("rests", "is") if approximate == 1 else ("rest", "are")
-        summary += f" {_plural(approximate, 'duration')} {rest} on approximate times and {are} drawn hollow."
-    summary += _crowded(rows)
+        summary += " " + text("charts.durations.approximate", count=approximate)
+    summary += _crowded(rows, words)
     svg = _strip_chart(
-        rows, id_prefix=id_prefix, title=title, summary=summary, axis_title="Duration (log scale)", kind="durations"
+        rows,
+        id_prefix=id_prefix,
+        title=title,
+        summary=summary,
+        axis_title=text("charts.durations.axis"),
+        kind="durations",
+        messages=words,
     )
     table = _table(
-        "The numbers: duration per cause",
-        ["Cause", "Incidents", "Median", "90th percentile", "Shortest", "Longest", "Approximate"],
-        (_row_facts(row) for row in rows),
-        "A cause's row includes the incidents of its narrower causes.",
+        text("charts.durations.table"),
+        _columns(words, "cause", "incidents", "median", "p90", "shortest", "longest", "approximate"),
+        (_row_facts(row, words) for row in rows),
+        text("charts.durations.note"),
     )
     return Chart(svg, table, summary)
 
@@ -499,10 +538,14 @@ def duration_chart(rows: list[Row], *, id_prefix: str = "okb-chart-durations") -
 
 
 def first_update_rows(
-    incidents: Iterable[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+    incidents: Iterable[Incident],
+    catalog: Catalog,
+    figures_by_id: Mapping[str, figures.IncidentFigures] | None = None,
+    messages: Messages | None = None,
 ) -> list[Row]:
     """One row per organization with at least one known time to first update, fastest
     median first (ties: more incidents first, then by name)."""
+    words = messages or english()
     points: dict[str, list[Point]] = defaultdict(list)
     for incident in incidents:
         if figures_by_id is not None:
@@ -511,8 +554,13 @@ def first_update_rows(
             figure = figures.time_to_first_update(incident)
         if figure.seconds is None:
             continue
-        severity = catalog.severity_title(incident.severity)
-        label = f"{incident.title} ({incident.started:%Y-%m-%d}, {severity}): first update {figures.format_figure(figure)} after start"
+        label = words.text(
+            "charts.first_update.point",
+            title=incident.title,
+            date=f"{incident.started:%Y-%m-%d}",
+            severity=catalog.severity_title(incident.severity),
+            duration=figures.format_figure(figure, words.durations),
+        )
         points[incident.organization].append(Point(figure.seconds, figure.approximate, label, incident.id))
     rows = [Row(name, found) for name, found in points.items()]
     rows.sort(key=lambda row: (row.percentile(50) or 0.0, -len(row.points), row.label))
@@ -520,35 +568,42 @@ def first_update_rows(
 
 
 def first_update_chart(
-    rows: list[Row], *, limit: int = MAX_ORGANIZATIONS, id_prefix: str = "okb-chart-first-update"
+    rows: list[Row],
+    *,
+    limit: int = MAX_ORGANIZATIONS,
+    id_prefix: str = "okb-chart-first-update",
+    messages: Messages | None = None,
 ) -> tuple[Chart, int]:
     """The chart of the `limit` organizations with the most incidents (sorted by median),
     and how many organizations it leaves to the table."""
-    title = "Time to first public update, by organization"
+    words = messages or english()
+    text = words.text
+    title = text("charts.first_update.title")
     if not rows:
-        return _empty_chart(id_prefix, title, "no incident records a public update", "first-update"), 0
+        return _empty_chart(id_prefix, title, text("charts.first_update.empty"), "first-update", words), 0
     shown_names = {row.label for row in sorted(rows, key=lambda row: (-len(row.points), row.label))[:limit]}
     shown = [row for row in rows if row.label in shown_names]
     left_out = len(rows) - len(shown)
     early = sum(1 for row in shown for p in row.points if p.seconds <= 0)
-    summary = f"Median time from start of impact to the first public update, per organization, fastest first: {_medians(shown)}."
+    summary = text("charts.first_update.summary", medians=_medians(shown, words))
     if left_out:
-        summary += f" {_plural(left_out, 'more organization')} with fewer incidents {'is' if left_out == 1 else 'are'} in the table only."
+        summary += " " + text("charts.first_update.left_out", count=left_out)
     if early:
-        summary += f" {_plural(early, 'first update')} came at or before the recorded start, drawn at the left edge."
-    summary += _crowded(shown)
+        summary += " " + text("charts.first_update.early", count=early)
+    summary += _crowded(shown, words)
     svg = _strip_chart(
         shown,
         id_prefix=id_prefix,
         title=title,
         summary=summary,
-        axis_title="Time from start to first public update (log scale)",
+        axis_title=text("charts.first_update.axis"),
         kind="first-update",
+        messages=words,
     )
     table = _table(
-        "The numbers: time to first public update per organization",
-        ["Organization", "Incidents", "Median", "90th percentile", "Fastest", "Slowest", "Approximate"],
-        (_row_facts(row) for row in rows),
+        text("charts.first_update.table"),
+        _columns(words, "organization", "incidents", "median", "p90", "fastest", "slowest", "approximate"),
+        (_row_facts(row, words) for row in rows),
     )
     return Chart(svg, table, summary), left_out
 
@@ -566,13 +621,18 @@ class Stats:
 
 
 def stats(
-    incidents: Sequence[Incident], catalog: Catalog, figures_by_id: Mapping[str, figures.IncidentFigures] | None = None
+    incidents: Sequence[Incident],
+    catalog: Catalog,
+    figures_by_id: Mapping[str, figures.IncidentFigures] | None = None,
+    messages: Messages | None = None,
 ) -> Stats:
-    """The three charts for a list of published incidents (`figures_by_id`: their figures, when computed)."""
-    first_update, left_out = first_update_chart(first_update_rows(incidents, catalog, figures_by_id))
+    """The three charts for a list of published incidents (`figures_by_id`: their figures,
+    when computed), in the language of `messages` (English by default)."""
+    words = messages or english()
+    first_update, left_out = first_update_chart(first_update_rows(incidents, catalog, figures_by_id, words), messages=words)
     return Stats(
-        years=year_chart(count_by_year(incidents, catalog), catalog),
-        durations=duration_chart(duration_rows(incidents, catalog, figures_by_id)),
+        years=year_chart(count_by_year(incidents, catalog), catalog, messages=words),
+        durations=duration_chart(duration_rows(incidents, catalog, figures_by_id, words), messages=words),
         first_update=first_update,
         incidents=len(incidents),
         organizations_left_out=left_out,

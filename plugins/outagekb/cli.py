@@ -21,6 +21,7 @@ from . import __version__, model, paths, schema, spec
 from .convert import Converter, closest, one_of, quote, suggestion
 from .images import SharedFolder, folder_problem, shared_folders
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
+from .messages import Messages, theme_language
 from .model import Catalog
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class Project:
     docs_dir: str = "docs"  # the hand-written pages, which generated pages must not replace
     image_folders: tuple[SharedFolder, ...] = ()  # the plugin's `images` folders
     remote_images: bool = False  # the plugin's `remote_images`
+    language: str = "en"  # the theme's language, which chooses outagekb's labels as Material's
     root: str = "."  # the knowledge base's folder: that of its mkdocs.yml
 
 
@@ -129,6 +131,7 @@ def _project(path: str = "mkdocs.yml") -> Project:
         docs_dir=os.path.join(base, str(config.get("docs_dir") or "docs")),
         image_folders=_image_folders(base, options.get("images")),
         remote_images=options.get("remote_images") is True,
+        language=theme_language(theme) if isinstance(theme, dict) else "en",
         root=base,
     )
 
@@ -861,7 +864,12 @@ def render_folder(args: argparse.Namespace) -> int:
         organization=project.organization,
         image_folders=project.image_folders,
     )
+    folders = override_dirs([project.custom_dir] if project.custom_dir else [])
+    messages = Messages.for_language(project.language, folders)
+    problems += messages.problems
     print_problems(problems)
+    for note in messages.notes:
+        print(f"outagekb render: {note}", file=sys.stderr)
     if errors(problems):
         print(f"outagekb render: {counted(problems)} in the incident files; nothing was written", file=sys.stderr)
         return 1
@@ -872,7 +880,7 @@ def render_folder(args: argparse.Namespace) -> int:
         image_folders=project.image_folders,
         remote_images=project.remote_images,
     )
-    templates = Templates(override_dirs([project.custom_dir] if project.custom_dir else []))
+    templates = Templates(folders, messages)
     try:
         result = write_folder(args.out_dir, Renderer(build_graph(kb), options, templates=templates).outputs(), force=args.force)
     except OutagekbError as refusal:

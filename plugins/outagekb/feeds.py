@@ -3,7 +3,8 @@
 Both hold published incidents only; drafts never leave `mkdocs serve`. Both are built as
 data (a dict for `json.dumps`, an element tree for XML), never by pasting strings, so no
 contributor text can break out of its field. Nothing depends on the build's date, so
-building the same files twice gives the same bytes.
+building the same files twice gives the same bytes. The feeds' own words (titles, the line
+of causes) are the build's labels (`messages`), in the site's language.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from . import model, paths, prose, schema
 from .cache import ReuseOrMake, make_fresh
 from .figures import Figure, IncidentFigures
 from .graph import Graph
+from .messages import Messages, english
 from .model import Catalog, Incident
 
 EXPORT_PATH = paths.EXPORT_PATH
@@ -194,8 +196,10 @@ def atom_feed(
     home_src: str,
     use_directory_urls: bool,
     site_url: str | None,
+    messages: Messages | None = None,
 ) -> str:
     """An Atom feed (RFC 4287) of the newest incidents, one entry each with its causes as categories."""
+    words = messages or english()
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     entries = list(incidents)[:FEED_ENTRIES]
@@ -224,20 +228,21 @@ def atom_feed(
         titles = [catalog.causes[ref.cause].title for ref in incident.causes]
         for ref, cause_title in zip(incident.causes, titles, strict=True):
             _sub(entry, "category", term=ref.cause, label=cause_title)
-        causes = ", ".join(titles) if titles else model.UNCLASSIFIED_TITLE.lower()
-        summary = (
-            prose.to_html(incident.summary)
-            + f"<p>{prose.escape(f'Causes: {causes}. Severity: {catalog.severity_title(incident.severity)}.')}</p>"
-        )
+        causes = words.separator.join(titles) if titles else words.text("feeds.unclassified")
+        line = words.text("feeds.entry", causes=causes, severity=catalog.severity_title(incident.severity))
+        summary = prose.to_html(incident.summary) + f"<p>{prose.escape(line)}</p>"
         _sub(entry, "summary", summary, type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def site_feeds(graph: Graph, *, use_directory_urls: bool, site_url: str | None) -> list[tuple[str, str]]:
+def site_feeds(
+    graph: Graph, *, use_directory_urls: bool, site_url: str | None, messages: Messages | None = None
+) -> list[tuple[str, str]]:
     """Every feed of the site as (path, text): `feed.xml` of the newest incidents, and one
     feed per cause (its narrower causes included)."""
     catalog = graph.catalog
-    common: dict[str, Any] = dict(use_directory_urls=use_directory_urls, site_url=site_url)
+    words = messages or english()
+    common: dict[str, Any] = dict(use_directory_urls=use_directory_urls, site_url=site_url, messages=words)
     feeds = [
         (
             FEED_PATH,
@@ -245,8 +250,8 @@ def site_feeds(graph: Graph, *, use_directory_urls: bool, site_url: str | None) 
                 graph.incidents,
                 catalog,
                 feed_path=FEED_PATH,
-                title="Incidents",
-                subtitle="The newest published outages.",
+                title=words.text("feeds.title"),
+                subtitle=words.text("feeds.subtitle"),
                 home_src=paths.INCIDENTS_INDEX,
                 **common,
             ),
@@ -258,8 +263,8 @@ def site_feeds(graph: Graph, *, use_directory_urls: bool, site_url: str | None) 
             graph.by_cause_tree.get(cause_id, []),
             catalog,
             feed_path=path,
-            title=f"Incidents caused by {cause.title}",
-            subtitle=f"The newest published outages with the cause {cause.title}.",
+            title=words.text("feeds.cause_title", cause=cause.title),
+            subtitle=words.text("feeds.cause_subtitle", cause=cause.title),
             home_src=paths.cause_page(cause_id),
             **common,
         )

@@ -21,7 +21,7 @@ import difflib
 import os
 import re
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -272,10 +272,19 @@ _CODE = re.compile(r"`([^`\n]+)`")
 
 
 def _html_text(text: str) -> str:
-    """A message's own text for HTML (quotes and apostrophes left as they are: every attribute
-    of ours is in double quotes), its `code` marked."""
+    """A message's own text for HTML, its `code` marked. Apostrophes stay as they are: every
+    attribute of ours is in double quotes."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return _CODE.sub(r"<code>\1</code>", escaped) if "`" in escaped else escaped
+
+
+@cache
+def _value_escape() -> Callable[[str], str]:
+    """How a value is escaped in page HTML: `prose.escape`, imported on first use, so that
+    `validate`, which writes no page, does not load Markdown."""
+    from .prose import escape
+
+    return escape
 
 
 class Messages:
@@ -305,6 +314,8 @@ class Messages:
         """Each file read, with its modification time and size: another version is another table."""
         self._rule = plural_rule(language)
         self._html: dict[str, Markup] = {}
+        self._escaped: dict[str, str] = {}
+        self._groups: dict[str, dict[str, str]] = {}
         self.durations = DurationWords(
             seconds=self.text_of("duration.seconds"),
             minutes=self.text_of("duration.minutes"),
@@ -361,22 +372,32 @@ class Messages:
     def html(self, key: str, /, **values: object) -> Markup:
         """The message as HTML: its text escaped, `backticks` as code, each value escaped
         unless it is `Markup`. Templates call this as `t`."""
-        message = self.table[key]
-        if isinstance(message, str) and not values:
+        if not values:
             made = self._html.get(key)
             if made is None:
-                made = self._html[key] = Markup(_html_text(message))
+                made = self._html[key] = Markup(self._html_form(self.text_of(key)))
             return made
-        from .prose import escape  # here: `validate`, which reads no labels, should not load Markdown
-
-        text = _html_text(self._pick(key, values))
+        escape = _value_escape()
         filled = {name: value if isinstance(value, Markup) else escape(str(value)) for name, value in values.items()}
-        return Markup(text.format(**filled))
+        return Markup(self._html_form(self._pick(key, values)).format(**filled))
+
+    def _html_form(self, message: str) -> str:
+        """A message's text as HTML, made once per build and text (pages repeat the same few)."""
+        made = self._escaped.get(message)
+        if made is None:
+            made = self._escaped[message] = _html_text(message)
+        return made
 
     def words(self, prefix: str) -> dict[str, str]:
-        """The one-text messages under `prefix.` by their last part: `words("role")` is `{"trigger": ...}`."""
-        start = prefix + "."
-        return {key[len(start) :]: value for key, value in self.table.items() if key.startswith(start) and isinstance(value, str)}
+        """The one-text messages under `prefix.` by their last part: `words("role")` is
+        `{"trigger": ...}`; found once per build."""
+        found = self._groups.get(prefix)
+        if found is None:
+            start = prefix + "."
+            found = self._groups[prefix] = {
+                key[len(start) :]: value for key, value in self.table.items() if key.startswith(start) and isinstance(value, str)
+            }
+        return found
 
     def forms(self, key: str) -> Message:
         """A message as it is written (one text or its forms), for the browser's script."""
@@ -440,14 +461,6 @@ def shipped_languages() -> list[str]:
     return sorted(_files_in(PACKAGE_MESSAGES))
 
 
-def english_table() -> Mapping[str, Message]:
-    return english().table
-
-
 def file_entries(path: str) -> tuple[dict[str, Entry], tuple[Problem, ...]]:
     """One message file's entries and reading problems (for tests and tools)."""
     return _read(*_stamp(path))
-
-
-def keys_under(table: Iterable[str], prefix: str) -> list[str]:
-    return [key for key in table if key.startswith(prefix + ".")]

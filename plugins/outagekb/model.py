@@ -21,8 +21,6 @@ OPEN_ACTION_STATUSES = ("open", "in-progress")
 REFERENCE_KINDS = ("postmortem", "status", "news", "other")
 TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
 SOURCE_KINDS = ("statuspage", "gcp", "csv")
-UNCLASSIFIED_TITLE = "Not yet classified"
-"""How pages, charts and the browse page name the state of an incident whose causes are not yet known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from .files import add_generated, drop_incident_sources
 from .graph import build_graph
 from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
+from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
@@ -49,6 +50,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks, put back after Markdown
         self.serve: ServeSession | None = None  # only under `mkdocs serve`
         self.image_folders: tuple[SharedFolder, ...] = ()
+        self.messages: Messages | None = None  # the labels of the site's language, read in on_config
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # This instance lives for the whole `mkdocs serve` session (MkDocs keeps plugins that
@@ -89,9 +91,14 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             organization=self.config.organization,
             image_folders=self.image_folders,
         )
+        # outagekb's labels in the language that also chooses Material's (theme.language)
+        self.messages = Messages.for_language(theme_language(config.theme), override_dirs(config.theme.dirs))
+        problems = [*problems, *self.messages.problems]
+        for note in self.messages.notes:
+            log.info(note)
         if self.serve is not None:  # the preview goes on without the files that have errors
             _report(problems, preview=True, strict=bool(config.strict))
-            self.serve.show_problems(problems, root, self.config.editor_url)
+            self.serve.show_problems(problems, root, self.config.editor_url, self.messages)
         elif errors(problems):
             raise _failure(OutagekbError(f"{counted(problems)} in the incident files; nothing was built", problems))
         else:
@@ -115,7 +122,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         renderer = Renderer(
             serve.next_graph(self.kb) if serve is not None else build_graph(self.kb),
             options,
-            templates=Templates(override_dirs(config.theme.dirs)),
+            templates=Templates(override_dirs(config.theme.dirs), self.messages),
             cache=serve.page_cache if serve is not None else None,
         )
         try:

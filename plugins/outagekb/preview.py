@@ -6,7 +6,9 @@ files that have errors; every page starts with a banner that lists the problems,
 linked to its line for the editor (`editor_url`); and the page of an incident left out
 keeps its address, with a line that says why it is empty, so that the page the
 contributor was reading reloads into the explanation, not into "not found". `mkdocs
-build` never gets here: errors fail it.
+build` never gets here: errors fail it. The banner's own words are the build's labels
+(`messages`, under `preview.`); the problems themselves stay in English, as the terminal
+prints them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from . import paths
+from .messages import Messages, english
 from .problems import Problem, errors
 from .render import Page
 
@@ -33,38 +36,46 @@ URL-quoted; `{line}` and `{column}` count from 1."""
 _CODE = re.compile(r"`([^`\n]+)`")
 
 
-def banner(problems: Sequence[Problem], root: str, editor_url: str = DEFAULT_EDITOR_URL) -> str:
+def banner(problems: Sequence[Problem], root: str, editor_url: str = DEFAULT_EDITOR_URL, messages: Messages | None = None) -> str:
     """The banner's HTML for these problems ("" when there are none): one line per
     problem, `path:line:column` as a link to the editor, the message with its `code`."""
     if not problems:
         return ""
+    words = messages or english()
+    text = words.text
     found = errors(problems)
     left_out = len({problem.path for problem in found})
-    count = _count(len(found), "error") if found else _count(len(problems), "warning")
     if found:
-        title = f"{count} in the incident files: this preview leaves out {_count(left_out, 'file')} until fixed"
-        note = "`mkdocs build` fails until every error is fixed; warnings do not stop it."
+        title = text(
+            "preview.title_errors",
+            errors=text("preview.errors", count=len(found)),
+            files=text("preview.files", count=left_out),
+        )
+        note = words.html("preview.note_errors")
     else:
-        title = f"{count} in the incident files"
-        note = "Warnings do not stop `mkdocs build`; the site shows these places differently from what was probably meant."
+        title = text("preview.title_warnings", warnings=text("preview.warnings", count=len(problems)))
+        note = words.html("preview.note_warnings")
     items = "".join(_item(problem, root, editor_url) for problem in problems[:BANNER_LIMIT])
     more = len(problems) - BANNER_LIMIT
     if more > 0:
-        items += f"<li>… and {more} more: the terminal that runs <code>mkdocs serve</code> prints every one.</li>"
+        items += f"<li>{words.html('preview.more', count=more)}</li>"
     kind = "failure" if found else "warning"
     return (
         # Material's admonition look, in both palettes; left out of the search index
         f'<div class="admonition {kind} okb-problems" data-search-exclude>'
         f'<p class="admonition-title">{escape(title)}</p>'
         f'<ul class="okb-problems__list">{items}</ul>'
-        f"<p>{_with_code(note)}</p></div>\n"
+        f"<p>{note}</p></div>\n"
     )
 
 
-def left_out_pages(problems: Iterable[Problem], incidents_dir: str, published: Iterable[str]) -> list[Page]:
+def left_out_pages(
+    problems: Iterable[Problem], incidents_dir: str, published: Iterable[str], messages: Messages | None = None
+) -> list[Page]:
     """A page at the address of each incident file left out for its errors, so that the page
     a contributor was reading reloads into the reason, with the banner above it."""
     kept = set(published)
+    reason = (messages or english()).text("preview.left_out_page")
     pages: dict[str, Page] = {}
     for problem in errors(problems):
         stem, extension = os.path.splitext(os.path.basename(problem.path))
@@ -72,11 +83,7 @@ def left_out_pages(problems: Iterable[Problem], incidents_dir: str, published: I
             continue
         if stem in kept or stem in pages or paths.id_problem(stem) is not None or stem == "catalog":
             continue
-        text = (
-            f"# {stem}\n\n"
-            "This incident is left out of the preview until the errors listed above are fixed; "
-            "its page comes back with the next save that fixes them.\n"
-        )
+        text = f"# {stem}\n\n{reason}\n"
         pages[stem] = Page(paths.incident_page(stem), text)
     return list(pages.values())
 
@@ -96,7 +103,3 @@ def _item(problem: Problem, root: str, editor_url: str) -> str:
 def _with_code(text: str) -> str:
     """The message escaped, its `backticked` parts as code."""
     return _CODE.sub(r"<code>\1</code>", str(escape(text)))
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"

@@ -179,6 +179,8 @@ class Renderer:
         self.catalog = graph.catalog
         self.options = options or RenderOptions()
         self.templates = templates or Templates()
+        self.messages = self.templates.messages
+        """The build's labels, in the site's language (see `messages`)."""
         self.cache = cache
         self.reuse = cache.reuse if cache is not None else make_fresh
         """`reuse(key, inputs, make)`: a piece made from the same inputs in an earlier build of
@@ -252,6 +254,10 @@ class Renderer:
             **values,
         )
 
+    def _section_front_matter(self, page: str, **meta: Any) -> str:
+        """A section page's front matter: its title and description in the site's language."""
+        return front_matter(self.messages.text(f"page.{page}.title"), self.messages.text(f"page.{page}.description"), **meta)
+
     def _linked(self, src: str, incident: Incident, reasons: tuple[tuple[str, str], ...] = ()) -> LinkedIncident:
         return LinkedIncident(incident, self.incident_link(src, incident.id), reasons)
 
@@ -289,7 +295,7 @@ class Renderer:
                 related=related,
                 suggested=suggested,
                 triage_url=link(paths.TRIAGE_INDEX),
-                strip=incident_strip(incident, figures_of_incident, graph.built_at),
+                strip=incident_strip(incident, figures_of_incident, graph.built_at, self.messages),
             )
             return Page(src, text)
 
@@ -374,9 +380,8 @@ class Renderer:
         src = paths.INCIDENTS_INDEX
         incidents = self.graph.incidents
         # lists of titles found on the incident pages themselves: left out of search, where they only add noise
-        text = front_matter(
-            "Incidents",
-            "Every published outage, newest first.",
+        text = self._section_front_matter(
+            "incidents",
             search={"exclude": True},
             hide=["toc"],  # no headings: the table gets the room
         ) + self._render(
@@ -394,9 +399,8 @@ class Renderer:
             tables.Group(cause_id, self.aggregate("cause", cause_id), depth, causes[cause_id])
             for depth, cause_id in self.catalog.tree.order
         ]
-        text = front_matter(
-            "Causes",
-            "What caused the outages, as a tree, with counts and durations.",
+        text = self._section_front_matter(
+            "causes",
             hide=["toc"],  # no headings: the table gets the room
         ) + self._render(
             "causes_index.md.j2",
@@ -413,9 +417,8 @@ class Renderer:
             tables.Group(lesson_id, self.aggregate("lesson", lesson_id), entity=lesson)
             for lesson_id, lesson in self.catalog.lessons.items()
         ]
-        text = front_matter(
-            "Lessons",
-            "What the outages taught, with the runbook checklist for each lesson.",
+        text = self._section_front_matter(
+            "lessons",
             hide=["toc"],  # no headings: the table gets the room
         ) + self._render("lessons_index.md.j2", src, lessons_table=tables.LESSON_LIST.rows(Snippets(self, src), groups))
         return Page(src, text, in_nav=True)
@@ -429,16 +432,16 @@ class Renderer:
         snippets = Snippets(self, src)
         groups = [(self.catalog.lessons[key].title if key else None, snippets.open_actions(open_actions[key])) for key in keys]
         count = sum(len(open_actions[key]) for key in keys)
-        text = front_matter(
-            "Open actions", "Follow-up work that is still open, by lesson.", search={"exclude": True}
-        ) + self._render("actions_index.md.j2", src, groups=groups, count=count, today=self.options.today)
+        text = self._section_front_matter("actions", search={"exclude": True}) + self._render(
+            "actions_index.md.j2", src, groups=groups, count=count, today=self.options.today
+        )
         return Page(src, text, in_nav=True)
 
     def stats_page(self) -> Page:
         """Charts drawn at build time as inline SVG, each with its numbers as a table."""
         src = paths.STATS_INDEX
         graph = self.graph
-        found = chart_stats(graph.incidents, self.catalog, graph.figures)
+        found = chart_stats(graph.incidents, self.catalog, graph.figures, self.messages)
         charts = {
             name: (Markup(chart.svg), Markup(chart.table))
             for name, chart in (("years", found.years), ("durations", found.durations), ("first_update", found.first_update))
@@ -448,7 +451,7 @@ class Renderer:
         by_organization = [
             tables.Group(name, figures.aggregate(group, graph.figures)) for name, group in graph.by_organization.items()
         ]
-        text = front_matter("Statistics", "Incidents per year by cause, outage durations by cause, time to first public update.")
+        text = self._section_front_matter("stats")
         text += self._render(
             "stats.md.j2",
             src,
@@ -463,9 +466,8 @@ class Renderer:
         """`triage/`: the published incidents whose causes are not yet classified, oldest first."""
         src = paths.TRIAGE_INDEX
         waiting = self.graph.unclassified
-        text = front_matter(
-            "Not yet classified",
-            "Published incidents whose causes are not yet classified, oldest first.",
+        text = self._section_front_matter(
+            "triage",
             search={"exclude": True},
         ) + self._render(
             "triage.md.j2",
@@ -478,9 +480,8 @@ class Renderer:
     def browse_page(self) -> Page:
         """`browse/`: the incidents filtered in the reader's browser (the index from `browse`, browse.js)."""
         src = paths.BROWSE_INDEX
-        head = front_matter(
-            "Browse incidents",
-            "Filter every published outage by cause, lesson, severity, organization, service, tag, upstream and year.",
+        head = self._section_front_matter(
+            "browse",
             hide=["toc"],  # no headings: the facets get the room
         )
         index_url = paths.relative_url(src, paths.BROWSE_DATA, self.options.use_directory_urls)
@@ -490,6 +491,7 @@ class Renderer:
             index_url=index_url,
             count=len(self.graph.incidents),
             incidents_url=self.linker(src)(paths.INCIDENTS_INDEX),
+            script_messages=browse.script_messages(self.messages),
         )
         return Page(src, text, in_nav=True)
 
@@ -504,7 +506,7 @@ class Renderer:
             Asset(paths.BROWSE_SCRIPT, self.templates.text("browse.js")),
             Asset(
                 paths.BROWSE_DATA,
-                browse.index_json(self.graph, use_directory_urls=directory_urls, reuse=self.reuse),
+                browse.index_json(self.graph, use_directory_urls=directory_urls, reuse=self.reuse, messages=self.messages),
             ),
             Asset(
                 schema.INCIDENT_SCHEMA_PATH,
@@ -518,7 +520,9 @@ class Renderer:
             Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema(self.catalog))),
             *(
                 Asset(path, text)
-                for path, text in feeds.site_feeds(self.graph, use_directory_urls=directory_urls, site_url=site_url)
+                for path, text in feeds.site_feeds(
+                    self.graph, use_directory_urls=directory_urls, site_url=site_url, messages=self.messages
+                )
             ),
         ]
 

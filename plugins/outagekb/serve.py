@@ -26,6 +26,7 @@ from . import paths, preview
 from .blocks import lift_html_blocks
 from .cache import PageCache
 from .graph import Graph, build_graph
+from .messages import Messages
 from .model import KnowledgeBase
 from .problems import Problem
 from .rebuilds import FolderWatcher, HeapSettler, TemplateBytecode
@@ -99,7 +100,7 @@ class ServeSession:
         self.banner = ""
         """The HTML every page of this rebuild starts with: the problems, or nothing."""
         self.banner_changed = False
-        self._problem_context = ("", "")
+        self._problem_context: tuple[str, str, Messages | None] = ("", "", None)
         self.settler = HeapSettler()
         self.template_bytecode = TemplateBytecode()
         self.watcher: FolderWatcher | None = None
@@ -111,12 +112,12 @@ class ServeSession:
         self.unbuilt.clear()  # every page written for this build has been built
         self.settler.after_build()
 
-    def show_problems(self, problems: Sequence[Problem], root: str, editor_url: str) -> None:
-        """Put these problems in every page's banner (with `--dirty`, every page is then built
-        again, since its banner changed)."""
+    def show_problems(self, problems: Sequence[Problem], root: str, editor_url: str, messages: Messages | None = None) -> None:
+        """Put these problems in every page's banner, in the site's language (with `--dirty`,
+        every page is then built again, since its banner changed)."""
         self.problems = list(problems)
-        self._problem_context = (root, editor_url)
-        made = preview.banner(self.problems, root, editor_url)
+        self._problem_context = (root, editor_url, messages)
+        made = preview.banner(self.problems, root, editor_url, messages)
         self.banner_changed = made != self.banner
         self.banner = made
 
@@ -126,7 +127,7 @@ class ServeSession:
         self.banner_changed = True
 
     def left_out_pages(self, incidents_dir: str, published: Iterable[str]) -> list[Page]:
-        return preview.left_out_pages(self.problems, incidents_dir, published)
+        return preview.left_out_pages(self.problems, incidents_dir, published, self._problem_context[2])
 
     def rebuild_all_on_banner_change(self, files: Files) -> None:
         """With --dirty, MkDocs builds only pages whose source changed; when the banner changed,

@@ -2,7 +2,8 @@
 
 They are built in Python for one page at a time, because a Jinja macro call costs more
 than the markup it makes and the incident lists repeat them thousands of times. Every
-value is escaped here. Templates receive a page's `Snippets` as `snippets`.
+value is escaped here, and every word comes from the build's labels (`messages`).
+Templates receive a page's `Snippets` as `snippets`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import paths, prose
-from .model import UNCLASSIFIED_TITLE, Action, Incident
+from .messages import Messages, english
+from .model import Action, Incident
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -31,16 +33,20 @@ _ISSUE_NUMBER = re.compile(r"/(?:-/)?(?:issues|pull|merge_requests|work_items)/(
 """An issue or pull request number in a GitHub or GitLab URL."""
 
 
-def ticket_label(url: str) -> str:
+def ticket_label(url: str, messages: Messages | None = None) -> str:
     """How a ticket is named on a page: `OPS-123 on jira.example.com`, `#42 on github.com`, or
     its host when the URL carries no key."""
     parts = urlsplit(url)
     host = parts.hostname or url
     key = _TICKET_KEY.search(f"{parts.path}?{parts.query}")
     if key:
-        return f"{key.group(1)} on {host}"
-    number = _ISSUE_NUMBER.search(parts.path)
-    return f"#{number.group(1)} on {host}" if number else host
+        name = key.group(1)
+    else:
+        number = _ISSUE_NUMBER.search(parts.path)
+        if number is None:
+            return host
+        name = f"#{number.group(1)}"
+    return (messages or english()).text("actions.ticket", key=name, host=host)
 
 
 class Snippets:
@@ -51,6 +57,7 @@ class Snippets:
         self.src = src
         self.catalog = renderer.graph.catalog
         self.link = renderer.linker(src)
+        self.messages = renderer.messages
 
     def browse_url(self, facet: str, value: object) -> str:
         """The browse page filtered to one facet value (`?cause=dns`)."""
@@ -77,7 +84,8 @@ class Snippets:
         not yet classified, one chip that says so, linked to the triage queue."""
         if incident.unclassified:
             href = self.link(paths.TRIAGE_INDEX)
-            return Markup(f'<a class="md-tag okb-unclassified" href="{escape(href)}">{escape(UNCLASSIFIED_TITLE)}</a> ')
+            title = self.messages.text("unclassified.title")
+            return Markup(f'<a class="md-tag okb-unclassified" href="{escape(href)}">{escape(title)}</a> ')
         return Markup("".join(f"{self.cause_chip(ref.cause)} " for ref in incident.causes))
 
     def facet(self, name: str, value: object, text: object = None) -> Markup:
@@ -109,30 +117,34 @@ class Snippets:
         if not action.ticket:
             return Markup("")
         return Markup(
-            f'<a class="okb-ticket" href="{escape(action.ticket)}" rel="noopener noreferrer">{escape(ticket_label(action.ticket))}</a>'
+            f'<a class="okb-ticket" href="{escape(action.ticket)}" rel="noopener noreferrer">'
+            f"{escape(ticket_label(action.ticket, self.messages))}</a>"
         )
 
     def action_status(self, action: Action) -> Markup:
         """A badge for the statuses a checkbox cannot say: in progress, won't do."""
         if action.status not in ("in-progress", "wont-do"):
             return Markup("")
-        text = "in progress" if action.status == "in-progress" else "won't do"
+        text = self.messages.html(f"action_status.{action.status}")
         return Markup(f'<span class="okb-action-status okb-action-status--{action.status}">{text}</span>')
 
     def open_actions(self, items: Iterable[tuple[Incident, Action]]) -> Markup:
         """Open follow-up actions as list items, each with its incident, owner, due date, and
         whether it is overdue on the day of the build."""
         today = self.renderer.options.today
+        html = self.messages.html
+        overdue_badge = f' <span class="okb-overdue">{html("actions.overdue")}</span>'
 
         def item(incident: Incident, action: Action) -> str:
-            owner = f", owner: {escape(action.owner)}" if action.owner else ""
-            due = f", due {action.due:%Y-%m-%d}" if action.due else ""
-            overdue = ' <span class="okb-overdue">overdue</span>' if action.due and action.due < today else ""
+            owner = html("actions.owner", owner=action.owner) if action.owner else ""
+            due = html("actions.due", date=f"{action.due:%Y-%m-%d}") if action.due else ""
+            overdue = overdue_badge if action.due and action.due < today else ""
             status = f" {self.action_status(action)}" if action.status != "open" else ""
             ticket = f" {self.ticket(action)}" if action.ticket else ""
+            source = html("actions.from", incident=self.incident_title(incident))
             return (
                 f"<li>{prose.to_inline_html(action.action or '')}{status}{ticket} "
-                f'<span class="okb-muted">from {self.incident_title(incident)}{owner}{due}</span>{overdue}</li>'
+                f'<span class="okb-muted">{source}{owner}{due}</span>{overdue}</li>'
             )
 
         return self.rows("open-action", items, item)

@@ -10,6 +10,7 @@ alternative (`<desc>`), and the same moments are a table for screen readers and 
 
 What lies far outside the outage (a post-mortem days later, a change a week before) is not
 drawn, so that it does not squash the outage into a sliver; the text alternative counts it.
+Its words are the build's labels (`messages`, under `strip.`), in the site's language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .figures import Figure, IncidentFigures, format_duration, format_figure
+from .messages import Messages, english
 from .model import Incident
 from .prose import escape
 
@@ -34,24 +36,9 @@ BEFORE_SHARE = 1.0
 AFTER_SHARE = 0.25
 """Moments after the end are drawn up to this share of the outage's length later."""
 
-KEY = {
-    "impact": "impact",
-    "mitigated": "mitigated, not yet resolved",
-    "detected": "detected",
-    "update": "public update",
-    "timeline": "timeline entry",
-}
-"""The legend's entries (the CSS class `okb-key-<name>` draws each), in this order."""
-
-KIND_WORDS = {
-    "detect": "detection",
-    "escalate": "escalation",
-    "communicate": "communication",
-    "mitigate": "mitigation",
-    "deploy": "deployment",
-    "rollback": "rollback",
-    "resolve": "resolution",
-}
+KEY = ("impact", "mitigated", "detected", "update", "timeline")
+"""The legend's entries (the CSS class `okb-key-<name>` draws each, `strip.key.<name>` names
+it), in this order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +65,11 @@ class Strip:
     left_out: int
 
 
-def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime) -> Strip:
+def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime, messages: Messages | None = None) -> Strip:
     """The strip of one incident; `now` ends an ongoing outage (the build's time)."""
+    words = messages or english()
+    text = words.text
+    kinds = words.words("strip.kinds")
     started = incident.started
     end = incident.resolved or max(now, started)
     ongoing = incident.resolved is None
@@ -90,19 +80,21 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime) 
         since = Figure((at - started).total_seconds(), approximate_at or approximate_start)
         return Moment(at, what, row, since, approximate_at)
 
-    moments = [make(started, "started", "span", approximate_start)]
+    moments = [make(started, text("strip.started"), "span", approximate_start)]
+    detected_at = None
     if incident.detected is not None:
-        moments.append(make(incident.detected, "detected", "span", "detected" in approximate))
+        moments.append(make(incident.detected, text("strip.detected"), "span", "detected" in approximate))
+        detected_at = moments[-1]
     if incident.mitigated is not None:
-        moments.append(make(incident.mitigated, "mitigated", "span", "mitigated" in approximate))
+        moments.append(make(incident.mitigated, text("strip.mitigated"), "span", "mitigated" in approximate))
     moments.append(
-        make(end, "still ongoing when this page was built" if ongoing else "resolved", "span", "resolved" in approximate)
+        make(end, text("strip.still_ongoing") if ongoing else text("strip.resolved"), "span", "resolved" in approximate)
     )
-    moments += [make(u.at, f"public update ({u.status})", "update") for u in incident.updates]
+    moments += [make(u.at, text("strip.update", status=text(f"status.{u.status}")), "update") for u in incident.updates]
     moments += [
         make(
             t.at,
-            f"timeline entry ({KIND_WORDS[t.kind]})" if t.kind in KIND_WORDS else "timeline entry",
+            text("strip.entry_of_kind", kind=kinds[t.kind]) if t.kind in kinds else text("strip.entry"),
             "timeline",
             t.approximate,
         )
@@ -137,12 +129,12 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime) 
             shapes.append(
                 f'<line class="okb-strip-entry" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{DOT_Y}" y2="{DOT_Y + 0.01}"/>'
             )
-        elif moment.what == "detected":
+        elif moment is detected_at:
             top, bottom = BAR_TOP - 4, BAR_TOP + BAR_HEIGHT + 4
             shapes.append(f'<line class="okb-strip-detected" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{top}" y2="{bottom}"/>')
 
-    summary = _summary(incident, figures, end, ongoing, left_out)
-    title = "The outage over time"
+    summary = _summary(incident, figures, end, ongoing, left_out, words)
+    title = escape(text("strip.title"))
     svg = (
         f'<svg class="okb-strip-svg" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" '
         f'aria-labelledby="okb-strip-title okb-strip-desc" xmlns="http://www.w3.org/2000/svg">'
@@ -152,8 +144,8 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime) 
         + "</svg>"
     )
     drawn = {"impact"} | ({"mitigated"} if mitigated is not None else set())
-    drawn |= {"detected" if m.what == "detected" else m.row for m in shown if m.row != "span" or m.what == "detected"}
-    key = tuple((name, words) for name, words in KEY.items() if name in drawn)
+    drawn |= {"detected" if m is detected_at else m.row for m in shown if m.row != "span" or m is detected_at}
+    key = tuple((name, text(f"strip.key.{name}")) for name in KEY if name in drawn)
     return Strip(svg, summary, tuple(sorted(shown, key=lambda m: m.at)), key, ongoing, left_out)
 
 
@@ -162,31 +154,29 @@ def _rect(left: str, right: str, kind: str) -> str:
     return f'<rect class="{kind}" x="{left}" y="{BAR_TOP}" width="{width}" height="{BAR_HEIGHT}" rx="2"/>'
 
 
-def _summary(incident: Incident, figures: IncidentFigures, end: datetime, ongoing: bool, left_out: int) -> str:
+def _summary(incident: Incident, figures: IncidentFigures, end: datetime, ongoing: bool, left_out: int, words: Messages) -> str:
     """The drawing in one paragraph: what a sighted reader takes from it at a glance."""
-    length = format_duration((end - incident.started).total_seconds())
-    parts = [f"{'Ongoing for' if ongoing else 'An outage of'} {length}"]
-    if figures.time_to_detect.known:
-        parts.append(f"detected {_relative(figures.time_to_detect.seconds or 0.0, figures.time_to_detect.approximate)}")
-    if figures.time_to_mitigate.known:
-        parts.append(f"mitigated {_relative(figures.time_to_mitigate.seconds or 0.0, figures.time_to_mitigate.approximate)}")
+    text, durations = words.text, words.durations
+    length = format_duration((end - incident.started).total_seconds(), durations)
+    parts = [text("strip.ongoing_for" if ongoing else "strip.outage_of", duration=length)]
+    for key, figure in (("strip.detected_at", figures.time_to_detect), ("strip.mitigated_at", figures.time_to_mitigate)):
+        if figure.known:
+            parts.append(text(key, when=_relative(figure.seconds or 0.0, figure.approximate, words)))
     count = len(incident.updates)
     if count:
-        word = "update" if count == 1 else "updates"
-        parts.append(f"{count} public {word}, the longest silence {format_figure(figures.longest_silence)}")
+        parts.append(text("strip.updates", count=count, silence=format_figure(figures.longest_silence, durations)))
     else:
-        parts.append("no public updates recorded")
-    entries = len(incident.timeline)
-    parts.append(f"{entries} timeline {'entry' if entries == 1 else 'entries'}")
-    text = "; ".join(parts) + "."
+        parts.append(text("strip.no_updates"))
+    parts.append(text("strip.entries", count=len(incident.timeline)))
+    summary = text("strip.end", parts=text("strip.parts_separator").join(parts))
     if left_out:
-        text += f" {left_out} {'moment lies' if left_out == 1 else 'moments lie'} far outside the outage and {'is' if left_out == 1 else 'are'} not drawn."
-    return text
+        summary += " " + text("strip.left_out", count=left_out)
+    return summary
 
 
-def _relative(seconds: float, approximate: bool) -> str:
-    span = format_duration(abs(seconds))
-    return f"{'~' if approximate else ''}{span} {'before' if seconds < 0 else 'after'} the start"
+def _relative(seconds: float, approximate: bool, words: Messages) -> str:
+    span = ("~" if approximate else "") + format_duration(abs(seconds), words.durations)
+    return words.text("strip.before_start" if seconds < 0 else "strip.after_start", duration=span)
 
 
 def _num(value: float) -> str:

@@ -8,6 +8,8 @@ row. Rows of the tables that list incidents are made through `Snippets.rows`, so
 A column marked `secondary` carries the class `okb-secondary` in its heading and cells:
 on a narrow screen `outagekb.css` leaves those columns out, so that the title keeps its
 width instead of being squeezed (the incident's own page has every value).
+
+Headings are keys of the build's labels (`messages`), written in the site's language.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _SECONDARY = ' class="okb-secondary"'
 @dataclass(frozen=True)
 class Column(Generic[Row]):
     heading: str
+    """The key of its heading among the labels: `table.date`."""
     cell: Callable[[Snippets, Row], str]
     """What one row shows in this column (HTML, escaped), without its `<td>`."""
     nowrap: bool = False
@@ -57,9 +60,10 @@ class Table(Generic[Row]):
         opening = f'<tr class="{self.row_class(item)}">' if self.row_class else "<tr>"
         return opening + "".join(f"{column.opening}{column.cell(snippets, item)}</td>" for column in self.columns) + "</tr>"
 
-    def html(self, body: str) -> Markup:
+    def html(self, snippets: Snippets, body: str) -> Markup:
         """The table around `body`, its rows (one per line)."""
-        head = "".join(f"<th{_SECONDARY if column.secondary else ''}>{escape(column.heading)}</th>" for column in self.columns)
+        words = snippets.messages.html
+        head = "".join(f"<th{_SECONDARY if column.secondary else ''}>{words(column.heading)}</th>" for column in self.columns)
         excluded = "" if self.head_searched else " data-search-exclude"
         return Markup(
             '<div class="okb-table md-typeset__scrollwrap"><div class="md-typeset__table">\n'
@@ -68,17 +72,21 @@ class Table(Generic[Row]):
 
     def rows(self, snippets: Snippets, items: Iterable[Row]) -> Markup:
         """The whole table, every row made afresh (tables of causes, lessons or groups)."""
-        return self.html("".join(self.row(snippets, item) + "\n" for item in items))
+        return self.html(snippets, "".join(self.row(snippets, item) + "\n" for item in items))
 
 
-def _duration(figure: figures.Figure) -> str:
-    return escape(figures.format_figure(figure))
+def _duration(snippets: Snippets, figure: figures.Figure) -> str:
+    return escape(figures.format_figure(figure, snippets.messages.durations))
 
 
-def _figure(figure: figures.Figure, samples: int = 0) -> str:
+def _figure(snippets: Snippets, figure: figures.Figure, samples: int = 0) -> str:
     """A figure that keeps its value on one line; its sample count may go to the next one."""
-    count = f' <span class="okb-muted okb-nowrap">(n = {samples})</span>' if samples else ""
-    return f'<span class="okb-nowrap">{_duration(figure)}</span>{count}'
+    count = (
+        f' <span class="okb-muted okb-nowrap">{snippets.messages.html("aggregate.samples", count=samples)}</span>'
+        if samples
+        else ""
+    )
+    return f'<span class="okb-nowrap">{_duration(snippets, figure)}</span>{count}'
 
 
 # tables of incidents ------------------------------------------------------------------
@@ -112,16 +120,16 @@ def _causes(snippets: Snippets, item: tuple[Incident, object]) -> str:
 
 
 _INCIDENT_FACTS: tuple[Column[IncidentRow], ...] = (
-    Column("Date", _date, nowrap=True),
-    Column("Incident", _title),
-    Column("Organization", lambda s, item: s.facet("organization", item[0].organization), secondary=True),
-    Column("Severity", _severity),
-    Column("Duration", lambda s, item: _duration(item[1].duration), nowrap=True, secondary=True),
+    Column("table.date", _date, nowrap=True),
+    Column("table.incident", _title),
+    Column("table.organization", lambda s, item: s.facet("organization", item[0].organization), secondary=True),
+    Column("table.severity", _severity),
+    Column("table.duration", lambda s, item: _duration(s, item[1].duration), nowrap=True, secondary=True),
 )
 """The columns every list of incidents with their figures starts with."""
 
 INCIDENTS: Table[IncidentRow] = Table(
-    "okb-incidents", (*_INCIDENT_FACTS, Column("Causes", _causes, secondary=True)), head_searched=False
+    "okb-incidents", (*_INCIDENT_FACTS, Column("table.causes", _causes, secondary=True)), head_searched=False
 )
 
 
@@ -129,9 +137,10 @@ def _role(snippets: Snippets, item: CauseRow) -> str:
     """The role the cause played, or the narrower causes it came through."""
     incident, cause_id = item
     ref = next((ref for ref in incident.causes if ref.cause == cause_id), None)
+    words = snippets.messages.html
     if ref is not None:
-        return "".join(f'<span class="okb-role okb-role--{escape(r)}">{escape(r)}</span> ' for r in ref.roles)
-    return "".join(f"via {snippets.cause_chip(other.cause)} " for other in _via(snippets, item))
+        return "".join(f'<span class="okb-role okb-role--{escape(r)}">{words("role." + r)}</span> ' for r in ref.roles)
+    return "".join(f"{words('table.via', cause=snippets.cause_chip(other.cause))} " for other in _via(snippets, item))
 
 
 def _via(snippets: Snippets, item: CauseRow) -> list[CauseRef]:
@@ -152,11 +161,11 @@ def _cause_detail(snippets: Snippets, item: CauseRow) -> str:
 CAUSE_INCIDENTS: Table[CauseRow] = Table(
     "okb-cause-incidents",
     (
-        Column("Date", _date, nowrap=True),
-        Column("Incident", _titled),
-        Column("Severity", _severity, secondary=True),
-        Column("Role", _role, secondary=True),
-        Column("How it showed up", _cause_detail),
+        Column("table.date", _date, nowrap=True),
+        Column("table.incident", _titled),
+        Column("table.severity", _severity, secondary=True),
+        Column("table.role", _role, secondary=True),
+        Column("table.how_it_showed", _cause_detail),
     ),
 )
 
@@ -170,17 +179,17 @@ def _lesson_detail(snippets: Snippets, item: LessonRow) -> str:
 LESSON_INCIDENTS: Table[LessonRow] = Table(
     "okb-lesson-incidents",
     (
-        Column("Date", _date, nowrap=True),
-        Column("Incident", _titled),
-        Column("Causes", _causes, secondary=True),
-        Column("What it taught", _lesson_detail),
+        Column("table.date", _date, nowrap=True),
+        Column("table.incident", _titled),
+        Column("table.causes", _causes, secondary=True),
+        Column("table.what_it_taught", _lesson_detail),
     ),
 )
 
 
 TRIAGE: Table[IncidentRow] = Table(
     "okb-triage",
-    (*_INCIDENT_FACTS, Column("Public updates", lambda s, item: str(item[1].update_count), secondary=True)),
+    (*_INCIDENT_FACTS, Column("table.public_updates", lambda s, item: str(item[1].update_count), secondary=True)),
     head_searched=False,
 )
 
@@ -188,7 +197,7 @@ TRIAGE: Table[IncidentRow] = Table(
 def triage_table(snippets: Snippets, incidents: Iterable[Incident], figures_by_id: Mapping[str, IncidentFigures]) -> Markup:
     """The incidents whose causes are not yet classified: what a person classifying them needs first."""
     body = snippets.rows("triage-row", ((i, figures_by_id[i.id]) for i in incidents), lambda i, f: TRIAGE.row(snippets, (i, f)))
-    return TRIAGE.html(body)
+    return TRIAGE.html(snippets, body)
 
 
 def incidents_table(snippets: Snippets, incidents: Iterable[Incident], figures_by_id: Mapping[str, IncidentFigures]) -> Markup:
@@ -196,19 +205,19 @@ def incidents_table(snippets: Snippets, incidents: Iterable[Incident], figures_b
     body = snippets.rows(
         "incident-row", ((i, figures_by_id[i.id]) for i in incidents), lambda i, f: INCIDENTS.row(snippets, (i, f))
     )
-    return INCIDENTS.html(body)
+    return INCIDENTS.html(snippets, body)
 
 
 def cause_incidents_table(snippets: Snippets, cause_id: str, incidents: Iterable[Incident]) -> Markup:
     """A cause page's incidents, with the role the cause played or the narrower cause it came through."""
     body = snippets.rows("cause-row", ((i, i) for i in incidents), lambda i, _: CAUSE_INCIDENTS.row(snippets, (i, cause_id)))
-    return CAUSE_INCIDENTS.html(body)
+    return CAUSE_INCIDENTS.html(snippets, body)
 
 
 def lesson_incidents_table(snippets: Snippets, lesson_id: str, incidents: Iterable[Incident]) -> Markup:
     """A lesson page's incidents, with their causes and what each taught."""
     body = snippets.rows("lesson-row", ((i, i) for i in incidents), lambda i, _: LESSON_INCIDENTS.row(snippets, (i, lesson_id)))
-    return LESSON_INCIDENTS.html(body)
+    return LESSON_INCIDENTS.html(snippets, body)
 
 
 # tables of groups: causes, lessons, years, organizations --------------------------------
@@ -228,11 +237,11 @@ def _figure_columns() -> list[Column[Group]]:
     """The figures every table of groups ends with: the median duration, then the rest, which
     a narrow screen leaves out."""
     return [
-        Column("Median duration", lambda s, g: _figure(g.stats.duration_median, g.stats.duration_samples)),
-        Column("90th percentile", lambda s, g: _figure(g.stats.duration_p90), secondary=True),
+        Column("table.median_duration", lambda s, g: _figure(s, g.stats.duration_median, g.stats.duration_samples)),
+        Column("table.p90", lambda s, g: _figure(s, g.stats.duration_p90), secondary=True),
         Column(
-            "Median first update",
-            lambda s, g: _figure(g.stats.first_update_median, g.stats.first_update_samples),
+            "table.median_first_update",
+            lambda s, g: _figure(s, g.stats.first_update_median, g.stats.first_update_samples),
             secondary=True,
         ),
     ]
@@ -244,7 +253,7 @@ def _count(facet: str, zero_unlinked: bool) -> Column[Group]:
             return "0"
         return snippets.facet(facet, group.value, group.stats.count)
 
-    return Column("Incidents", cell)
+    return Column("table.incidents", cell)
 
 
 def _years(snippets: Snippets, group: Group) -> str:
@@ -270,16 +279,15 @@ def _lesson_name(snippets: Snippets, group: Group) -> str:
 
 def _checklist(snippets: Snippets, group: Group) -> str:
     assert isinstance(group.entity, Lesson)
-    count = len(group.entity.practices)
-    return f"{count} practice{'s' if count != 1 else ''}"
+    return snippets.messages.html("table.practices", count=len(group.entity.practices))
 
 
 CAUSE_TREE: Table[Group] = Table(
     "okb-cause-tree",
     (
-        Column("Cause", _cause_name),
+        Column("table.cause", _cause_name),
         _count("cause", zero_unlinked=True),
-        Column("First – last", _years, nowrap=True, secondary=True),
+        Column("table.first_last", _years, nowrap=True, secondary=True),
         *_figure_columns(),
     ),
     row_class=lambda group: f"okb-depth-{group.depth}",
@@ -288,11 +296,11 @@ CAUSE_TREE: Table[Group] = Table(
 LESSON_LIST: Table[Group] = Table(
     "okb-lesson-list",
     (
-        Column("Lesson", _lesson_name),
+        Column("table.lesson", _lesson_name),
         _count("lesson", zero_unlinked=True),
-        Column("First – last", _years, nowrap=True, secondary=True),
+        Column("table.first_last", _years, nowrap=True, secondary=True),
         *_figure_columns(),
-        Column("Checklist", _checklist, secondary=True),
+        Column("table.checklist", _checklist, secondary=True),
     ),
 )
 
@@ -304,18 +312,19 @@ def _days(snippets: Snippets, group: Group) -> str:
 
 
 def group_table(heading: str, facet: str) -> Table[Group]:
-    """Groups of incidents by a facet (year, organization), each count linked to them in browse."""
+    """Groups of incidents by a facet (year, organization), each count linked to them in browse;
+    `heading` is the key of the first column's heading."""
     return Table(
         "okb-aggregates",
         (
             Column(heading, lambda s, group: escape(group.value)),
             _count(facet, zero_unlinked=False),
-            Column("First – last", _days, secondary=True),
+            Column("table.first_last", _days, secondary=True),
             *_figure_columns(),
         ),
         head_searched=False,
     )
 
 
-BY_YEAR = group_table("Year", "year")
-BY_ORGANIZATION = group_table("Organization", "organization")
+BY_YEAR = group_table("table.year", "year")
+BY_ORGANIZATION = group_table("table.organization", "organization")

@@ -15,12 +15,14 @@ durations and times use the same language.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
 from . import figures, prose
@@ -83,6 +85,31 @@ def _finalize(value: Any) -> Any:
     return Markup(prose.escape(str(value)))
 
 
+class _FixedLabels(Extension):
+    """`{{ t("facts.started") }}` compiled as the label's text itself: a label without values
+    is the same on every page of a build (the environment is one language's), so it costs a
+    page nothing. Any other use of `t` is called as it is written."""
+
+    _SHAPE = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        label = cast(Callable[[str], Markup], self.environment.globals["t"])
+        pending: list[Token] = []  # the tokens of a `{{ ... }}` that may still be `{{ t("key") }}`
+        for token in stream:
+            if not pending and token.type != "variable_begin":
+                yield token
+                continue
+            pending.append(token)
+            types = tuple(each.type for each in pending)
+            if types != self._SHAPE[: len(types)] or (len(types) == 2 and token.value != "t"):
+                yield from pending
+                pending = []
+            elif len(types) == len(self._SHAPE):
+                yield Token(pending[0].lineno, "data", str(label(pending[3].value)))
+                pending = []
+        yield from pending
+
+
 @lru_cache(maxsize=8)
 def _environment(override_dirs: tuple[str, ...], words: Messages) -> jinja2.Environment:
     """One environment per set of override folders, language and process, so that templates
@@ -107,6 +134,7 @@ def _environment(override_dirs: tuple[str, ...], words: Messages) -> jinja2.Envi
     env.filters["md_inline"] = lambda text: Markup(prose.to_inline_html(text or ""))
     durations = words.durations
     env.globals["t"] = words.html
+    env.add_extension(_FixedLabels)
     env.filters["duration"] = lambda figure: figures.format_figure(figure, durations)
     env.filters["since_start"] = lambda figure: since_start(figure, words)
     env.filters["when"] = lambda value, approximate=False: format_when(value, approximate, durations.unknown)

@@ -10,6 +10,10 @@
    the word box replaces the current one. Every string from the data reaches the page
    through textContent or a plain attribute, never as HTML.
 
+   Its words come from the page (`data-messages`: outagekb's labels in the site's language,
+   made by browse.py's script_messages); a label by number takes its form from the browser's
+   plural rules for that language.
+
    The script is on every page of the site and does nothing where there is no #okb-browse. */
 (function () {
   "use strict";
@@ -31,6 +35,45 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+
+  /* --- the words ----------------------------------------------------------------------- */
+
+  /* The page's labels: say("more", {count: 3, rest: 9}) -> "Show 3 more (9 not shown)". */
+  function Words(root) {
+    var given = {};
+    try {
+      given = JSON.parse(root.getAttribute("data-messages") || "{}") || {};
+    } catch (error) {
+      given = {};
+    }
+    this.labels = given.labels || {};
+    this.facets = given.facets || {};
+    var rules = null;
+    try {
+      rules = new Intl.PluralRules(given.language || "en");
+    } catch (error) {
+      rules = null;
+    }
+    this.rules = rules;
+  }
+
+  Words.prototype.say = function (key, values) {
+    var message = this.labels[key];
+    values = values || {};
+    if (message && typeof message === "object") {
+      var form = this.rules && typeof values.count === "number" ? this.rules.select(values.count) : "other";
+      message = message[form] || message.other;
+    }
+    if (typeof message !== "string") return key;
+    return message.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  };
+
+  /* A facet's name inside a sentence ("cause" in "Filter cause values"). */
+  Words.prototype.facet = function (facet) {
+    return this.facets[facet.name] || facet.label;
+  };
 
   /* --- the data ------------------------------------------------------------------------ */
 
@@ -239,6 +282,7 @@
     this.root = root;
     this.path = location.pathname;
     this.data = data;
+    this.words = new Words(root);
     // the page's inline script took `q` out of the URL before Material's search could see it
     var held = root.getAttribute("data-okb-held");
     root.removeAttribute("data-okb-held");
@@ -294,8 +338,8 @@
       if (facet.values.length >= FILTER_BOX_FROM) {
         var box = element("input", "okb-facet__filter");
         box.type = "search";
-        box.setAttribute("aria-label", "Show only " + facet.label.toLowerCase() + " values containing");
-        box.placeholder = "Filter " + facet.label.toLowerCase() + " values";
+        box.setAttribute("aria-label", self.words.say("filter_label", { facet: self.words.facet(facet) }));
+        box.placeholder = self.words.say("filter_placeholder", { facet: self.words.facet(facet) });
         box.autocomplete = "off";
         box.addEventListener("input", function () {
           var words = fold(box.value).split(/\s+/).filter(Boolean);
@@ -311,7 +355,7 @@
         fieldset.classList.add("okb-facet--long");
       }
       if (!facet.values.length) {
-        fieldset.appendChild(element("p", "okb-facet__none", "No incident has one."));
+        fieldset.appendChild(element("p", "okb-facet__none", self.words.say("facet_none")));
       }
       fieldset.appendChild(list);
       self.facetBox.appendChild(fieldset);
@@ -447,23 +491,21 @@
     this.results.appendChild(fragment);
     var rest = matches.length - to;
     this.more.hidden = rest <= 0;
-    if (rest > 0) this.more.textContent = "Show " + Math.min(rest, PAGE_SIZE) + " more (" + rest + " not shown)";
+    if (rest > 0) this.more.textContent = this.words.say("more", { count: Math.min(rest, PAGE_SIZE), rest: rest });
     if (fresh) {
       this.countLine.textContent = this.describe(matches.length);
-      this.jump.textContent = matches.length ? "Show the " + matches.length + " matching " + (matches.length === 1 ? "incident" : "incidents") : "No incident matches";
+      this.jump.textContent = matches.length ? this.words.say("jump", { count: matches.length }) : this.words.say("jump_none");
     }
     this.root.classList.toggle("okb-browse--filtered", !isEmpty(this.state));
   };
 
   Browse.prototype.describe = function (found) {
     var total = this.data.count;
-    var noun = function (n) {
-      return n === 1 ? "incident" : "incidents";
-    };
-    if (!total) return "No incident has been published yet.";
-    if (isEmpty(this.state)) return total + " " + noun(total) + ", newest first.";
-    if (!found) return "No incident matches these filters (of " + total + ").";
-    return found + " of " + total + " " + noun(total) + " match, newest first.";
+    var words = this.words;
+    if (!total) return words.say("none_published");
+    if (isEmpty(this.state)) return words.say("all", { count: total });
+    if (!found) return words.say("none_match", { total: total });
+    return words.say("some_match", { count: found, total: total });
   };
 
   /* --- start ---------------------------------------------------------------------------- */
@@ -481,7 +523,8 @@
       function (error) {
         root.setAttribute("data-okb-state", "failed");
         var fallback = root.querySelector(".okb-browse__fallback");
-        if (fallback) fallback.insertBefore(element("strong", null, "The browse index could not be loaded (" + error.message + "). "), fallback.firstChild);
+        var failed = new Words(root).say("load_failed", { error: error.message });
+        if (fallback) fallback.insertBefore(element("strong", null, failed), fallback.firstChild);
       }
     );
   }
