@@ -33,7 +33,9 @@ def strip_of(i: Incident, now: datetime = LATER) -> Strip:
 
 
 def xs(svg: str, kind: str) -> list[float]:
-    return [float(x) for x in re.findall(rf'class="{kind}" x1="([\d.]+)"', svg)]
+    """Where the marks of one kind are: each mark of a path starts with `M<x> <y>`."""
+    path = re.search(rf'class="{kind}" d="([^"]*)"', svg)
+    return [float(x) for x in re.findall(r"M([\d.]+) ", path[1])] if path else []
 
 
 def test_the_bar_runs_from_start_to_resolution_darker_until_mitigation() -> None:

@@ -119,19 +119,17 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime, 
     shapes.append(_rect(x(started), x(impact_end), "okb-strip-impact"))
     if mitigated is not None:
         shapes.append(_rect(x(mitigated), x(end), "okb-strip-mitigated"))
-    for moment in shown:
-        if moment.row == "update":
-            shapes.append(
-                f'<line class="okb-strip-update" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{TICK_TOP}" y2="{TICK_BOTTOM}"/>'
-            )
-        elif moment.row == "timeline":
-            # a line with round caps, a dot however much a narrow screen squeezes the drawing
-            shapes.append(
-                f'<line class="okb-strip-entry" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{DOT_Y}" y2="{DOT_Y + 0.01}"/>'
-            )
-        elif moment is detected_at:
-            top, bottom = BAR_TOP - 4, BAR_TOP + BAR_HEIGHT + 4
-            shapes.append(f'<line class="okb-strip-detected" x1="{x(moment.at)}" x2="{x(moment.at)}" y1="{top}" y2="{bottom}"/>')
+    # one path per kind of mark, a short move-and-line per mark: a page of a hundred entries
+    # stays light; a zero-length line with round caps is a dot however much the drawing is squeezed
+    ticks = "".join(f"M{x(m.at)} {TICK_TOP}V{TICK_BOTTOM}" for m in shown if m.row == "update")
+    dots = "".join(f"M{x(m.at)} {DOT_Y}h0" for m in shown if m.row == "timeline")
+    if ticks:
+        shapes.append(f'<path class="okb-strip-update" d="{ticks}"/>')
+    if dots:
+        shapes.append(f'<path class="okb-strip-entry" d="{dots}"/>')
+    if detected_at is not None and detected_at in shown:
+        top, bottom = BAR_TOP - 4, BAR_TOP + BAR_HEIGHT + 4
+        shapes.append(f'<path class="okb-strip-detected" d="M{x(detected_at.at)} {top}V{bottom}"/>')
 
     summary = _summary(incident, figures, end, ongoing, left_out, words)
     title = escape(text("strip.title"))
