@@ -200,8 +200,11 @@ def _needle(start: str) -> re.Pattern[str]:
 
 # images -------------------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
-"""A reference definition, `[label]: path`, which `![alt][label]` uses."""
+_REFERENCE = re.compile(
+    r"^(?:[ \t]*(?:[-*+]|\d+[.)]|>)[ \t]+)*[ \t]{0,3}\[([^\[\]]+)\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE
+)
+"""A reference definition, `[label]: path`, which `![alt][label]` uses; also one that starts
+a list item or a quoted line, where Markdown reads definitions too."""
 
 
 class ImageSyntax(NamedTuple):

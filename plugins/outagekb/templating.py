@@ -76,6 +76,14 @@ class Templates:
         return sorted({name for folder in self.override_dirs for name in os.listdir(folder) if name in names})
 
 
+def join_text(items: Any, separator: Any) -> Markup:
+    """Contributor strings joined by a label: each escaped with braces made inert, as
+    `_finalize` does. Jinja's own `join` with a label (`Markup`) as separator escapes the
+    items without making braces inert."""
+    escaped = [item if isinstance(item, Markup) else Markup(prose.escape(str(item))) for item in items]
+    return Markup(str(separator) if isinstance(separator, Markup) else prose.escape(str(separator))).join(escaped)
+
+
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` in a template: escaped, and braces made inert."""
     if value is None:
@@ -135,6 +143,7 @@ def _environment(override_dirs: tuple[str, ...], words: Messages) -> jinja2.Envi
     durations = words.durations
     env.globals["t"] = words.html
     env.add_extension(_FixedLabels)
+    env.filters["join_text"] = join_text
     env.filters["duration"] = lambda figure: figures.format_figure(figure, durations)
     env.filters["since_start"] = lambda figure: since_start(figure, words)
     env.filters["when"] = lambda value, approximate=False: format_when(value, approximate, durations.unknown)
