@@ -135,7 +135,9 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime, 
     title = escape(text("strip.title"))
     svg = (
         f'<svg class="okb-strip-svg" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" '
-        f'aria-labelledby="okb-strip-title okb-strip-desc" xmlns="http://www.w3.org/2000/svg">'
+        # named by its title; the figure's caption, which screen readers also read, says what
+        # `<desc>` says (kept for the drawing opened on its own), so it is not read twice
+        f'aria-labelledby="okb-strip-title" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="okb-strip-title">{title}</title><desc id="okb-strip-desc">{escape(summary)}</desc>'
         f'<line class="okb-strip-axis" x1="{MARGIN}" x2="{WIDTH - MARGIN}" y1="{DOT_Y}" y2="{DOT_Y}"/>'
         + "".join(shapes)
