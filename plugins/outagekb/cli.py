@@ -86,6 +86,16 @@ def _find_project() -> Project | None:
         folder = parent
 
 
+def _catalog(project: Project, folder: str) -> Catalog | None:
+    """The catalog of the incidents in `folder` (the configured one, else the folder's own, else
+    the shipped one); None, after printing its problems, when it has any."""
+    catalog, problems = load_catalog(project.catalog or catalog_file(folder))
+    if problems:
+        print_problems(problems, sys.stderr)
+        return None
+    return catalog
+
+
 def _no_knowledge_base(command: str, instead: str) -> int:
     """The one message, and exit code, of a command run outside any knowledge base."""
     print(
@@ -257,9 +267,8 @@ def print_schema(args: argparse.Namespace) -> int:
         print(schema.dumps(schema.catalog_schema()), end="")
         return 0
     project = _find_project() or Project()
-    catalog, problems = load_catalog(project.catalog or catalog_file(project.incidents))
-    if problems:
-        print_problems(problems, sys.stderr)
+    catalog = _catalog(project, project.incidents)
+    if catalog is None:
         return 1
     print(schema.dumps(schema.incident_schema(catalog, organization=project.organization)), end="")
     return 0
@@ -488,9 +497,8 @@ def new_incident(args: argparse.Namespace) -> int:
 
     project = _find_project() or Project()
     folder = args.dir or project.incidents
-    catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
-    if catalog_problems:
-        print_problems(catalog_problems, sys.stderr)
+    catalog = _catalog(project, folder)
+    if catalog is None:
         return 1
     new = NewIncident(services=list(args.service or []), causes=list(args.cause or []), lessons=list(args.lesson or []))
     new.tags = list(args.tag or [])
@@ -922,9 +930,8 @@ def import_incidents(args: argparse.Namespace) -> int:
     name = f"outagekb import {args.kind}"
     project = _find_project() or Project()
     folder = args.into or project.incidents
-    catalog, catalog_problems = load_catalog(project.catalog or catalog_file(folder))
-    if catalog_problems:
-        print_problems(catalog_problems, sys.stderr)
+    catalog = _catalog(project, folder)
+    if catalog is None:
         return 1
     sheet_options = sheet.SheetOptions()
     if args.kind == "csv":
