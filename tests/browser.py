@@ -76,8 +76,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def axe_violations(page: Any, axe: Any, context: str | None = None) -> list[str]:
     """What axe-core finds against WCAG 2.2 AA on the page as it is now (or in the elements the
     CSS selector `context` selects), one line per rule and reason: `rule (impact) on N
-    elements, such as <element>: why`."""
+    elements, such as <element>: why`. It waits for running transitions to end first: colours
+    read halfway through a fade (Material fades its tabs in) are not the page's colours."""
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
+        timeout=10_000,
+    )
     results = axe.run(page, context=context, options=options)
     grouped: dict[tuple[str, str], list[str]] = {}
     for violation in results.response["violations"]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ QUICK = re.compile(r"<[!/A-Za-z]|!\[")
 
 _FENCE = re.compile(r"^(?P<fence>~{3,}|`{3,})[^\n]*\n.*?(?<=\n)(?P=fence)[ ]*$", re.MULTILINE | re.DOTALL)
 """A fenced code block, as the converter's `fenced_code` reads one (fences at the start of a line)."""
-_CODE_SPAN = re.compile(r"(?<!\\)(`+)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
 """An inline code span: a run of backticks, text within one paragraph, the same run again."""
 _BLOCKS = re.compile(r"\n[ \t]*\n")
 _UNINDENTED = re.compile(r"\n(?! {4}|\t)")
@@ -138,9 +139,46 @@ def blank_code(text: str) -> str:
             start = stop
         start = block.end() if block is not None else end
     partly = "".join(pieces)
-    for found in _CODE_SPAN.finditer(partly):
-        blank(found.start(), found.end())
+    for start, end in code_spans(partly):
+        blank(start, end)
     return "".join(pieces)
+
+
+def code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where the code spans are, as Python-Markdown reads them: a run of backticks (not
+    escaped) opens one that the next run of the same length closes, within the paragraph.
+    Without one, the longest later run that is shorter closes it, and the opening's extra
+    backticks are text; with neither, the run is text and reading goes on after it."""
+    runs = list(_BACKTICKS.finditer(text))
+    index = 0
+    while index < len(runs):
+        opening = runs[index]
+        index += 1
+        start, ticks = opening.start(), opening.end() - opening.start()
+        if _escaped(text, start):  # `\`` is a backtick as text; the rest of the run may open a span
+            start, ticks = start + 1, ticks - 1
+            if not ticks:
+                continue
+        longest, longest_at, closed = 0, 0, False
+        paragraph_end = _BLANK_LINE.search(text, opening.end())
+        limit = paragraph_end.start() if paragraph_end is not None else len(text)
+        for later in range(index, len(runs)):
+            closing = runs[later]
+            if closing.start() > limit:
+                break
+            length = closing.end() - closing.start()
+            if length == ticks:
+                yield start, closing.end()
+                index, closed = later + 1, True
+                break
+            if length > longest:
+                longest, longest_at = length, later
+        if not closed and 0 < longest < ticks:
+            yield start + ticks - longest, runs[longest_at].end()
+            index = longest_at + 1
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def raw_html(text: str, blanked: str | None = None) -> list[Found]:
@@ -219,19 +257,30 @@ def images(text: str, blanked: str | None = None) -> list[ImageSyntax]:
     if "![" not in text:
         return []
     blanked = blank_code(text) if blanked is None else blanked
-    references = {_label(m.group(1)): m.group(2).strip("<>") for m in _REFERENCE.finditer(blanked)}
+    definitions = list(_REFERENCE.finditer(blanked))
+    references = {_label(m.group(1)): m.group(2).strip("<>") for m in definitions}
+    # a definition's title may stand on the next line, `(…)` or quoted: Markdown takes that
+    # line as part of the definition, so an image written in it is not shown
+    titles = [title.span() for m in definitions if (title := _TITLE_LINE.match(blanked, m.end())) is not None]
     found: list[ImageSyntax] = []
     at = blanked.find("![")
     while at >= 0:
-        image = _image_at(blanked, at, references)
+        image = None if any(start <= at < end for start, end in titles) else _image_at(blanked, at, references)
         if image is not None:
             found.append(image)
         at = blanked.find("![", at + 2)
     return found
 
 
+_TITLE_LINE = re.compile(r"[ \t]*\n[ \t]*(?:\(.*\)|\".*\"|'.*')[ \t]*$", re.MULTILINE)
+"""The title of a reference definition on the line after it."""
+
+
 _REFERENCE_USE = re.compile(r"\s?\[([^\]]*)\]")
 """The `[label]` of `![alt][label]`, which may follow after one space or line break."""
+_FOLLOWING_LABEL = re.compile(r" ?\[([^\]\n]*)\]")
+"""A second `[label]` on the same line (on the next, it may be a definition, which Markdown
+has taken out of the text before it reads links)."""
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!])")
 """A backslash escape in a destination, which Markdown reads as the character alone."""
 
@@ -255,6 +304,11 @@ def _image_at(text: str, at: int, references: dict[str, str]) -> ImageSyntax | N
     reference = _REFERENCE_USE.match(text, after)
     if reference is not None:
         label = reference.group(1) or alt
+        # Markdown reads reference links before reference images: in `![c][r][x]`, `[r][x]`
+        # is a link when `x` (or, for `[r][]`, `r`) is defined, and `![c]` stays text
+        following = _FOLLOWING_LABEL.match(text, reference.end())
+        if following is not None and _label(following.group(1) or reference.group(1)) in references:
+            return None
     src = references.get(_label(label))
     return ImageSyntax(at, alt, src) if src is not None else None
 
