@@ -9,7 +9,7 @@ import re
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from outagekb import markup, prose
@@ -89,10 +89,23 @@ INLINE = st.lists(
 ).map("".join)
 
 
+def converted_whole(text: str) -> bool:
+    """Whether Python-Markdown converted the text without losing part of it: on some nested
+    emphasis (`*x**x*<b>`) it leaves one of its own placeholders (`klzzwxh:0000`) in the page
+    instead of what followed, a slip of the converter that no reading of the text can match."""
+    return "klzzwxh" not in prose.to_html(text)
+
+
 @settings(max_examples=400, deadline=None)
 @given(INLINE)
-def test_images_agree_on_generated_text(text: str) -> None:
-    assert sorted(image.src for image in markup.images(text)) == markdown_images(text)
+def test_every_image_markdown_shows_on_generated_text_is_one_the_loader_checked(text: str) -> None:
+    """The safety half of the agreement that `IMAGE_CASES` holds exactly: an image the page
+    would show always went through the loader's checks. Random text also finds nestings the
+    loader reads as an image and Markdown does not (`![c][r](![a](p.png))`); there the loader
+    checks an image the page does not show, which costs a check and hides nothing."""
+    assume(converted_whole(text))
+    checked = [image.src for image in markup.images(text)]
+    assert all(src in checked for src in markdown_images(text)), (checked, markdown_images(text))
 
 
 HTML_CASES = {
@@ -132,6 +145,7 @@ def test_raw_html_found_is_what_the_page_shows_as_text(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(INLINE)
 def test_every_warning_is_true_on_generated_text(text: str) -> None:
+    assume(converted_whole(text))
     shown = shown_as_text(text)
     for finding in markup.raw_html(text):
         name = re.match(r"<(/?[A-Za-z0-9]+|!--)", text[finding.offset :])

@@ -150,6 +150,9 @@ def code_spans(text: str) -> Iterator[tuple[int, int]]:
     Without one, the longest later run that is shorter closes it, and the opening's extra
     backticks are text; with neither, the run is text and reading goes on after it."""
     runs = list(_BACKTICKS.finditer(text))
+    # Markdown takes a reference definition's line out of its paragraph before it reads code
+    # spans, so a span never runs across one
+    definitions = [found.start() for found in _REFERENCE.finditer(text)] if "]:" in text else []
     index = 0
     while index < len(runs):
         opening = runs[index]
@@ -162,6 +165,9 @@ def code_spans(text: str) -> Iterator[tuple[int, int]]:
         longest, longest_at, closed = 0, 0, False
         paragraph_end = _BLANK_LINE.search(text, opening.end())
         limit = paragraph_end.start() if paragraph_end is not None else len(text)
+        following = bisect.bisect_right(definitions, opening.end())
+        if following < len(definitions):
+            limit = min(limit, definitions[following])
         for later in range(index, len(runs)):
             closing = runs[later]
             if closing.start() > limit:
