@@ -9,10 +9,8 @@ import json
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +35,7 @@ from outagekb.scaffold import (
     incident_text,
     title_slug,
 )
+from terminal import expect
 
 TOP_FIELDS = {f.name for f in spec.INCIDENT.fields}
 ENV = {key: value for key, value in os.environ.items() if key not in ("VISUAL", "EDITOR")}
@@ -370,20 +369,6 @@ def fake_editor(tmp_path: Path) -> tuple[Path, Path]:
     return editor, log
 
 
-def _expect(fd: int, text: str, seen: list[str], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in "".join(seen):
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"waited for {text!r}, got {''.join(seen)[-500:]!r}"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            try:
-                seen.append(os.read(fd, 4096).decode("utf-8", "replace"))
-            except OSError:
-                break
-    seen[:] = ["".join(seen).split(text, 1)[1]]
-
-
 def test_in_a_terminal_it_asks_for_every_field_shows_the_id_and_opens_the_editor(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     assert main(["init", str(kb)]) == 0
@@ -416,7 +401,7 @@ def test_in_a_terminal_it_asks_for_every_field_shows_the_id_and_opens_the_editor
             (f"Open it in {editor} to fill in the rest? [Y/n] ", ""),
             ("Check it with `outagekb validate`", None),
         ]:
-            _expect(controller, prompt, seen)
+            expect(controller, prompt, seen)
             if answer is not None:
                 os.write(controller, (answer + "\n").encode())
         assert process.wait(timeout=20) == 0

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ import yaml
 from conftest import build, page_file
 from outagekb.cli import main
 from outagekb.scaffold import EXAMPLE_ID, incident_id, slug
+from terminal import expect
 
 FILLED_SUMMARY = "summary: The certificate expired and every handshake failed."
 
@@ -161,20 +160,6 @@ def test_ids_follow_the_convention() -> None:
     assert made.startswith("2025-03-04-amazon-web-services-s3-very") and len(made) <= 80
 
 
-def _expect(fd: int, text: str, seen: list[str], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in "".join(seen):
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"waited for {text!r}, got {''.join(seen)[-500:]!r}"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            try:
-                seen.append(os.read(fd, 4096).decode("utf-8", "replace"))
-            except OSError:
-                break
-    seen[:] = ["".join(seen).split(text, 1)[1]]
-
-
 def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path)]) == 0
     controller, terminal = pty.openpty()
@@ -205,7 +190,7 @@ def test_new_asks_for_each_missing_field_in_a_terminal(tmp_path: Path) -> None:
             ("Lessons (", "testing"),
             ("Id [2025-05-06-acme-search-down-after-an-index-rebuild]: ", ""),  # Enter accepts it
         ]:
-            _expect(controller, prompt, seen)
+            expect(controller, prompt, seen)
             if answer is not None:  # None only waits for the message
                 os.write(controller, (answer + "\n").encode())
         assert process.wait(timeout=20) == 0
