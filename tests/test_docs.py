@@ -16,6 +16,7 @@ RECORDS = [
     spec.ACTION_ENTRY,
     spec.REFERENCE_ENTRY,
     spec.RETROSPECTIVE,
+    spec.RETROSPECTIVE_ITEM,
     spec.SOURCE,
     spec.CATALOG_CAUSE,
     spec.CATALOG_LESSON,

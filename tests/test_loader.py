@@ -361,7 +361,7 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.
     write(folder / "2024-06-01-other.yaml", on_day("2024-06-01"))
     reads: list[str] = []
     original = loader.load_incident
-    monkeypatch.setattr(loader, "load_incident", lambda *args: reads.append(args[0]) or original(*args))
+    monkeypatch.setattr(loader, "load_incident", lambda *args, **kwargs: reads.append(args[0]) or original(*args, **kwargs))
     load_knowledge_base(str(folder), cache=True)
     assert sorted(reads) == [GOOD_ID, "2024-06-01-other"]
     reads.clear()

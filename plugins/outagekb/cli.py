@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]  # MkDocs' own !ENV
+
 from . import __version__, model, paths, schema, spec
+from .audience import AUDIENCES, audience_note, chosen_audience, for_audience
 from .convert import Converter, closest, one_of, quote, suggestion
 from .images import SharedFolder, folder_problem, shared_folders
 from .loader import CATALOG_NAME, SHIPPED_CATALOG, catalog_file, load_catalog, load_knowledge_base
@@ -62,6 +65,8 @@ class Project:
     remote_images: bool = False  # the plugin's `remote_images`
     language: str = "en"  # the theme's language, which chooses outagekb's labels as Material's
     root: str = "."  # the knowledge base's folder: that of its mkdocs.yml
+    default_visibility: str = model.INTERNAL  # the plugin's `default_visibility`
+    audience: str | None = None  # the plugin's `audience`, when mkdocs.yml sets it
 
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -115,8 +120,9 @@ def _project(path: str = "mkdocs.yml") -> Project:
     class _Loader(yaml.SafeLoader):
         pass
 
-    # mkdocs.yml may hold tags such as !ENV or !!python/name: read them as plain values
+    # !ENV reads the environment as MkDocs does; other tags (!!python/name: ...) are read as nothing
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    _Loader.add_constructor("!ENV", construct_env_tag)
     try:
         with open(path, encoding="utf-8") as stream:
             config = yaml.load(stream, Loader=_Loader) or {}
@@ -143,7 +149,24 @@ def _project(path: str = "mkdocs.yml") -> Project:
         remote_images=options.get("remote_images") is True,
         language=theme_language(theme) if isinstance(theme, dict) else "en",
         root=base,
+        default_visibility=_choice(options.get("default_visibility"), spec.VISIBILITIES, None) or model.INTERNAL,
+        audience=_choice(options.get("audience"), AUDIENCES, None),
     )
+
+
+def _choice(value: object, choices: tuple[str, ...], default: str | None) -> str | None:
+    """An option's value when it is one of `choices`; a wrong one is left to the build to report."""
+    return value if isinstance(value, str) and value in choices else default
+
+
+def _audience(command: str, project: Project, given: str | None) -> str | None:
+    """The audience a command reads the knowledge base for (see `audience.chosen_audience`);
+    None, after saying why, when the environment variable holds no audience."""
+    audience, refused = chosen_audience(project.audience, given)
+    if refused:
+        print(f"outagekb {command}: {refused}", file=sys.stderr)
+        return None
+    return audience
 
 
 def _image_folders(base: str, names: object) -> tuple[SharedFolder, ...]:
@@ -183,6 +206,9 @@ def validate(args: argparse.Namespace) -> int:
         catalog = project.catalog
         targets = [project.incidents]
     organization = project.organization
+    audience = _audience("validate", project, args.audience)
+    if audience is None:
+        return 2
     folders: list[str] = []
     files: dict[str, set[str]] = {}  # knowledge base folder -> the files asked for in it
     for target in targets:
@@ -197,7 +223,7 @@ def validate(args: argparse.Namespace) -> int:
             print(f"outagekb validate: {target}: no such file or folder", file=sys.stderr)
             return 2
     problems: list[Problem] = []
-    checked = 0
+    checked = public = 0
     for folder in folders:
         counts: dict[str, int] = {}
         ids: set[str] = set()
@@ -209,16 +235,23 @@ def validate(args: argparse.Namespace) -> int:
             organization=organization,
             ids=ids,
             image_folders=project.image_folders,
+            visibility=project.default_visibility,
         )
         problems += found
         checked += counts.get("files", 0)  # every incident file read, loaded cleanly or not
+        public += counts.get("public", 0)
         if project.config_file and os.path.realpath(folder) == os.path.realpath(project.incidents):
             generated = paths.generated_paths(sorted(ids), kb.catalog.causes, kb.catalog.lessons)
             problems += _hand_written_clashes(project.docs_dir, generated)
     for folder, wanted in files.items():
         # the whole folder is read once: ids are checked against every incident and the catalog
         _, found = load_knowledge_base(
-            folder, catalog, models=False, organization=organization, image_folders=project.image_folders
+            folder,
+            catalog,
+            models=False,
+            organization=organization,
+            image_folders=project.image_folders,
+            visibility=project.default_visibility,
         )
         with_catalog = any(os.path.basename(path) == CATALOG_NAME for path in wanted)
         problems += [p for p in found if os.path.abspath(p.path) in wanted or (with_catalog and p.path.endswith(CATALOG_NAME))]
@@ -228,7 +261,8 @@ def validate(args: argparse.Namespace) -> int:
     write_report(sorted(set(problems)), args.format, annotate=annotating())
     elapsed = time.perf_counter() - started
     if not args.quiet:
-        print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {counted(problems)}", file=sys.stderr)
+        shown = f"; the public site shows {public} of them" if audience == model.PUBLIC and folders else ""
+        print(f"outagekb: {checked} incident file(s) checked in {elapsed:.2f} s, {counted(problems)}{shown}", file=sys.stderr)
     return 1 if errors(problems) else 0
 
 
@@ -866,11 +900,15 @@ def render_folder(args: argparse.Namespace) -> int:
     if not args.incidents and found_project is None:
         return _no_knowledge_base("render", "name the incidents folder: outagekb render --incidents FOLDER OUT_DIR")
     folder = args.incidents or project.incidents
+    audience = _audience("render", project, args.audience)
+    if audience is None:
+        return 2
     kb, problems = load_knowledge_base(
         folder,
         project.catalog if not args.incidents else None,
         organization=project.organization,
         image_folders=project.image_folders,
+        visibility=project.default_visibility,
     )
     folders = override_dirs([project.custom_dir] if project.custom_dir else [])
     messages = Messages.for_language(project.language, folders)
@@ -881,6 +919,9 @@ def render_folder(args: argparse.Namespace) -> int:
     if errors(problems):
         print(f"outagekb render: {counted(problems)} in the incident files; nothing was written", file=sys.stderr)
         return 1
+    kb, left_out = for_audience(kb, audience)  # the one gate, as in the plugin: everything below is made from it
+    if not args.quiet:
+        print(f"outagekb render: {audience_note(kb, left_out)}", file=sys.stderr)
     options = RenderOptions(
         use_directory_urls=not args.no_directory_urls,
         site_url=args.site_url or project.site_url,
@@ -1056,6 +1097,12 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         sub.set_defaults(run=import_incidents)
 
 
+AUDIENCE_HELP = (
+    "internal: the whole knowledge base; public: only public incidents, without their internal parts "
+    "(default: mkdocs.yml's audience, else $OUTAGEKB_AUDIENCE, else internal)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="outagekb",
@@ -1073,6 +1120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="incident folders or files (default: from ./mkdocs.yml)")
     check.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
+    check.add_argument("--audience", choices=AUDIENCES, help=AUDIENCE_HELP)
     from .problems import FORMATS
 
     check.add_argument(
@@ -1167,6 +1215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--site-url", help="the published address, for absolute links in feeds and the export")
     out.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
+    out.add_argument("--audience", choices=AUDIENCES, help=AUDIENCE_HELP)
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing when all goes well")
     out.set_defaults(run=render_folder)
     _import_parser(commands)

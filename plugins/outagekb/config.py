@@ -5,9 +5,12 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .audience import AUDIENCES
 from .images import folder_problem
+from .model import INTERNAL
 from .preview import DEFAULT_EDITOR_URL
 from .render import SEARCH_SECTIONS
+from .spec import VISIBILITIES
 
 
 class EditorUrl(c.Type[str]):
@@ -74,3 +77,12 @@ class OutagekbConfig(base.Config):
     remote_images = c.Type(bool, default=False)
     """Show images at `https://` addresses on incident pages. By default such an image is a
     link to it: a published runbook should not load other sites' content."""
+
+    default_visibility = c.Choice(VISIBILITIES, default=INTERNAL)
+    """The visibility of every incident whose file gives none: `internal` (the default: nothing
+    is published unless its file says `visibility: public`) or `public`."""
+
+    audience = c.Optional(c.Choice(AUDIENCES))
+    """Who the site is for: `internal`, the whole knowledge base with its internal parts marked,
+    or `public`, only what is public. Unset: the `OUTAGEKB_AUDIENCE` environment variable,
+    else `internal`."""

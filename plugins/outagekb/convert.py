@@ -141,6 +141,9 @@ class Converter:
         for key, value in node.entries:
             f = record.field(key.text)
             if f is None:
+                if key.text == spec.INTERNAL.name and record in _INCIDENT_PARTS:
+                    self.error(key, prefix + key.text, _not_internal(record))
+                    continue
                 hint = suggestion(key.text, record.names)
                 self.error(
                     key, prefix + key.text, f"unknown field in {record.name}{hint or f'; known fields: {one_of(record.names)}'}"
@@ -185,6 +188,8 @@ class Converter:
                 return None
             if kind not in _COMPOUND_KINDS:
                 return self.scalar(node, f, where)
+        elif f.longhand is not None and isinstance(node, Mapping):
+            return self.record(node, f.longhand, where)
         elif kind not in _COMPOUND_KINDS:
             return self.error(node, where, f"expected {_expected(f)}, found {kind_name(node)}")
         if kind == spec.LIST:
@@ -413,7 +418,25 @@ def _empty(where: str) -> str:
     return f"is empty; fill it in, or remove the {'item' if where.endswith(']') else 'field'}"
 
 
+_INCIDENT_PARTS = (spec.INCIDENT, spec.CAUSE_ENTRY, spec.LESSON_ENTRY, spec.RETROSPECTIVE, spec.SOURCE)
+"""The records of an incident file that have no `internal` field of their own."""
+
+
+def _not_internal(record: spec.Record) -> str:
+    """Why `internal:` cannot be written here, and what keeps the text internal instead."""
+    if record is spec.INCIDENT:
+        return "an incident is kept off the public site with `visibility: internal`, not `internal: true`"
+    return (
+        f"a {record.name} cannot be kept internal on its own: only timeline entries, updates, actions, references "
+        "and retrospective items can; write what must stay internal in `internal_notes`, or make the whole incident "
+        "`visibility: internal`"
+    )
+
+
 def _expected(f: spec.Field) -> str:
+    if f.longhand is not None:
+        fields = one_of([g.name for g in f.longhand.fields]).replace(" or ", " and ")
+        return f"text (Markdown), or a {f.longhand.name} with {fields}"
     if f.kind == spec.ENUM:
         return f"one of {one_of(f.choices)}"
     if f.kind == spec.ID and f.refers == "severity":

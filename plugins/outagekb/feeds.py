@@ -75,6 +75,7 @@ def export_record(incident: Incident, figures: IncidentFigures, url: str) -> dic
         "source": None
         if incident.source is None
         else {"kind": incident.source.kind, "id": incident.source.id, "url": incident.source.url},
+        "visibility": incident.visibility,
     }
 
 
@@ -140,6 +141,10 @@ def export_schema(catalog: Catalog) -> dict[str, Any]:
             "additionalProperties": False,
             "required": ["kind", "id", "url"],
             "properties": {"kind": {"enum": list(model.SOURCE_KINDS)}, "id": text, "url": {"type": ["string", "null"]}},
+        },
+        "visibility": {
+            "enum": [model.PUBLIC, model.INTERNAL],
+            "description": "who may read it; a public site's export holds only public incidents",
         },
     }
     record = {"type": "object", "additionalProperties": False, "properties": properties, "required": list(properties)}

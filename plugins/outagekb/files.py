@@ -1,4 +1,5 @@
-"""The renderer's pages and files as MkDocs `File`s, added to the build's files.
+"""The renderer's pages and files as MkDocs `File`s, added to the build's files, and what
+every outagekb site adds to its MkDocs configuration.
 
 One function, so that `on_files` is one call: each page is lifted (its HTML blocks kept
 aside for `on_page_content`) as it is made, so the whole pages are never all held at
@@ -9,6 +10,7 @@ generated path) before anything is added.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -17,6 +19,19 @@ from . import paths, prose
 from .problems import OutagekbError, Problem
 from .render import Renderer
 from .serve import LiftedPage, ServeSession, lift
+
+
+def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
+    """What every outagekb site needs in its configuration: the input folders watched by
+    `mkdocs serve`, the stylesheet, and the browse page's script."""
+    for folder in watched:
+        if folder and folder not in config.watch and os.path.exists(folder):
+            config.watch.append(folder)
+    if paths.STYLESHEET not in config.extra_css:
+        config.extra_css.append(paths.STYLESHEET)
+    # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
+    if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
+        config.extra_javascript.append(paths.BROWSE_SCRIPT)
 
 
 def drop_incident_sources(files: Files, incidents_dir: str) -> None:

@@ -206,6 +206,8 @@ def incident_texts(incident: model.Incident) -> Iterator[str]:
     yield incident.summary
     yield incident.impact
     yield incident.analysis
+    yield incident.internal_analysis
+    yield incident.internal_notes
     for cause in incident.causes:
         yield cause.detail
     for lesson in incident.lessons:
@@ -217,9 +219,8 @@ def incident_texts(incident: model.Incident) -> Iterator[str]:
     for action in incident.actions:
         yield action.action
     if incident.retrospective is not None:
-        yield from incident.retrospective.went_well
-        yield from incident.retrospective.went_wrong
-        yield from incident.retrospective.lucky
+        for points in (incident.retrospective.went_well, incident.retrospective.went_wrong, incident.retrospective.lucky):
+            yield from (point.text for point in points)
 
 
 def incident_images(incident: model.Incident, shared: Sequence[SharedFolder] = ()) -> tuple[ImageFile, ...]:

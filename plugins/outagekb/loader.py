@@ -35,6 +35,7 @@ class Listing:
 
     incidents: list[tuple[str, str]] = field(default_factory=list)  # (id, path), sorted by id
     analyses: dict[str, str] = field(default_factory=dict)  # id -> path of <id>.md
+    internal_analyses: dict[str, str] = field(default_factory=dict)  # id -> path of <id>.internal.md
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -50,6 +51,9 @@ class Loaded:
     """When impact began, also for a file with problems: lists of valid ids put the newest first."""
     images: list[markup.ImageUse] = field(default_factory=list)
     """The images its Markdown names, checked against the files on every load (`images.check_uses`)."""
+    visibility: str | None = None
+    """`public` or `internal` (given, or the site's default), also for a file with problems; None
+    when it could not be read: `check_visibility` compares it across files."""
 
 
 EDITOR_FILES = re.compile(r"^(?:\..*\.sw[a-px]|.*~|\.#.*|#.*#|4913|\.DS_Store|.*\.tmp)$")
@@ -181,14 +185,20 @@ def scan_directory(directory: str, root: str | None = None, skip: abc.Collection
     listing.incidents.sort()
     folder_of = {incident_id: os.path.dirname(path) for incident_id, path in listing.incidents}
     for (folder, stem), path in sorted(markdown.items()):
-        if folder_of.get(stem) == folder:
-            listing.analyses[stem] = path
+        owner, internal = (stem[: -len(INTERNAL_SUFFIX)], True) if stem.endswith(INTERNAL_SUFFIX) else (stem, False)
+        if folder_of.get(owner) == folder:
+            (listing.internal_analyses if internal else listing.analyses)[owner] = path
         else:
-            beside = " beside it" if stem in folder_of else ""
+            beside = " beside it" if owner in folder_of else ""
+            what = "internal analysis" if internal else "analysis"
             listing.problems.append(
-                Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's analysis: there is no `{stem}.yaml`{beside}")
+                Problem(path, 1, 1, f"`{os.path.basename(path)}` is no incident's {what}: there is no `{owner}.yaml`{beside}")
             )
     return listing
+
+
+INTERNAL_SUFFIX = ".internal"
+"""`<id>.internal.md` beside `<id>.yaml`: the analysis only the internal site shows."""
 
 
 def _lowercase_twin(stem: str, name: str, names: set[str]) -> str | None:
@@ -231,9 +241,17 @@ def _node_at(root: Mapping, *steps: str | int) -> Node:
     return node
 
 
-def load_incident(incident_id: str, path: str, analysis_path: str | None = None, organization: str | None = None) -> Loaded:
+def load_incident(
+    incident_id: str,
+    path: str,
+    analysis_path: str | None = None,
+    organization: str | None = None,
+    *,
+    internal_analysis_path: str | None = None,
+    visibility: str = model.INTERNAL,
+) -> Loaded:
     """Read, check and convert one incident file (ids it names are checked later);
-    `organization` is the site's default for a file that names none."""
+    `organization` and `visibility` are the site's defaults for a file that names none."""
     root, problems = read_file(path)
     if root is None:
         return Loaded(path, None, [], problems)
@@ -263,6 +281,15 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         if "analysis" in values:
             error(f"analysis: given both here and in `{os.path.basename(analysis_path)}`; keep one", "analysis")
         analysis = text or ""
+    internal_analysis = ""
+    if internal_analysis_path is not None:
+        text, analysis_problems = read_analysis(internal_analysis_path)
+        problems += analysis_problems
+        if text:
+            analysis_warnings, analysis_images = markup.check_analysis(internal_analysis_path, text)
+            problems += analysis_warnings
+            image_uses += analysis_images
+        internal_analysis = text or ""
 
     started = _timestamp(values, "started")
     stamps = {name: _timestamp(values, name) for name in model.TIMESTAMP_FIELDS}
@@ -312,8 +339,9 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
             error(f"related[{index}]: an incident cannot be related to itself", "related", index)
 
     id_uses = converter.id_uses
+    shown_to = _text(values, "visibility", visibility)
     if errors(problems) or started is None or any(name not in values for name in _required(values)):
-        return Loaded(path, None, id_uses, problems, started, image_uses)
+        return Loaded(path, None, id_uses, problems, started, image_uses, shown_to)
     incident = model.Incident(
         id=incident_id,
         path=path,
@@ -344,8 +372,12 @@ def load_incident(incident_id: str, path: str, analysis_path: str | None = None,
         draft=values.get("draft") is True,
         unclassified=values.get("unclassified") is True,
         source=_source(values.get("source")),
+        visibility=shown_to,
+        internal_notes=_text(values, "internal_notes"),
+        internal_analysis=internal_analysis,
+        internal_analysis_path=internal_analysis_path,
     )
-    return Loaded(path, incident, id_uses, problems, started, image_uses)
+    return Loaded(path, incident, id_uses, problems, started, image_uses, shown_to)
 
 
 _ORDINALS = {2: "a second", 3: "a third", 4: "a fourth"}
@@ -391,7 +423,7 @@ def _source(value: object) -> model.Source | None:
     return model.Source(_required_text(value, "kind"), _required_text(value, "id"), _optional_text(value, "url"))
 
 
-_CACHE: dict[tuple[str, str, str | None, str | None], tuple[tuple[object, ...], Loaded]] = {}
+_CACHE: dict[tuple[str, str, str | None, str | None, str | None, str], tuple[tuple[object, ...], Loaded]] = {}
 """Incidents read in this process, by id and paths, with the stat of their files when read.
 
 `mkdocs serve` loads the knowledge base again on every change; a file whose size and
@@ -410,15 +442,23 @@ def _file_signature(path: str | None) -> tuple[object, ...]:
 
 
 def load_incident_cached(
-    incident_id: str, path: str, analysis_path: str | None = None, organization: str | None = None
+    incident_id: str,
+    path: str,
+    analysis_path: str | None = None,
+    organization: str | None = None,
+    *,
+    internal_analysis_path: str | None = None,
+    visibility: str = model.INTERNAL,
 ) -> Loaded:
-    """`load_incident`, reusing the last result while the file (and its analysis) are unchanged."""
-    key = (incident_id, path, analysis_path, organization)
-    signature = _file_signature(path) + _file_signature(analysis_path)
+    """`load_incident`, reusing the last result while the file (and its analyses) are unchanged."""
+    key = (incident_id, path, analysis_path, organization, internal_analysis_path, visibility)
+    signature = _file_signature(path) + _file_signature(analysis_path) + _file_signature(internal_analysis_path)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    loaded = load_incident(incident_id, path, analysis_path, organization)
+    loaded = load_incident(
+        incident_id, path, analysis_path, organization, internal_analysis_path=internal_analysis_path, visibility=visibility
+    )
     _CACHE[key] = (signature, loaded)
     return loaded
 
@@ -528,6 +568,7 @@ def _timeline(entry: Values) -> model.TimelineEntry:
         _required_text(entry, "event"),
         _text(entry, "kind", "other"),
         entry.get("approximate") is True,
+        entry.get("internal") is True,
     )
 
 
@@ -537,6 +578,7 @@ def _update(entry: Values) -> model.Update:
         _required_text(entry, "status"),
         _required_text(entry, "text"),
         _text(entry, "channel", "status page"),
+        entry.get("internal") is True,
     )
 
 
@@ -548,6 +590,7 @@ def _action(entry: Values) -> model.Action:
         _optional_text(entry, "owner"),
         _date(entry, "due"),
         _optional_text(entry, "ticket"),
+        entry.get("internal") is True,
     )
 
 
@@ -557,15 +600,25 @@ def _reference(entry: Values) -> model.Reference:
         _required_text(entry, "url"),
         _optional_text(entry, "kind"),
         _optional_text(entry, "archived"),
+        entry.get("internal") is True,
     )
 
 
 def _retrospective(values: Value | None) -> model.Retrospective | None:
     if not isinstance(values, dict) or not values:
         return None
-    return model.Retrospective(
-        tuple(_texts(values, "went_well")), tuple(_texts(values, "went_wrong")), tuple(_texts(values, "lucky"))
-    )
+    return model.Retrospective(_points(values, "went_well"), _points(values, "went_wrong"), _points(values, "lucky"))
+
+
+def _points(values: Values, name: str) -> tuple[model.Point, ...]:
+    """A retrospective list's items that passed their check: a text, or a `text:` entry."""
+    points: list[model.Point] = []
+    for item in _items(values, name):
+        if isinstance(item, str):
+            points.append(model.Point(item))
+        elif isinstance(item, dict):
+            points.append(model.Point(_required_text(item, "text"), item.get("internal") is True))
+    return tuple(points)
 
 
 # catalog ----------------------------------------------------------------------
@@ -753,6 +806,24 @@ VALID_IDS_SHOWN = 12
 """How many valid ids a message about an unknown id names when no near miss stands out."""
 
 
+def check_visibility(loaded: list[Loaded]) -> list[Problem]:
+    """A public incident's `related` that names an internal one: the public site leaves that
+    link out, which its writer should know (a warning: the internal site keeps the link)."""
+    shown_to = {os.path.splitext(os.path.basename(item.path))[0]: item.visibility for item in loaded}
+    problems: list[Problem] = []
+    for item in loaded:
+        if item.visibility != model.PUBLIC:
+            continue
+        for use in item.id_uses:
+            if use.kind == "incident" and use.where.startswith("related") and shown_to.get(use.value) == model.INTERNAL:
+                message = (
+                    f"{use.where}: `{use.value}` is internal, so the public site leaves this link out (the internal "
+                    f"site keeps it); to show it there too, give `{use.value}` `visibility: public`"
+                )
+                problems.append(Problem(item.path, use.line, use.column, message, WARNING))
+    return problems
+
+
 def _valid_ids(kind: str, ids: abc.Sequence[str], page: str, *, catalog: str | None = None, newest: bool = False) -> str:
     """`; known causes: `a`, `b` and 5 more; ...`: the first valid ids in a sensible order, and
     where to see them all (the catalog file, the site's page)."""
@@ -804,19 +875,24 @@ def load_knowledge_base(
     organization: str | None = None,
     ids: set[str] | None = None,
     image_folders: abc.Sequence[images.SharedFolder] = (),
+    visibility: str = model.INTERNAL,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load the catalog and every incident in the folder; problems come sorted by file and line.
 
-    `counts`, when given, receives `files`: how many incident files were read, clean or not.
+    `counts`, when given, receives `files`: how many incident files were read, clean or not,
+    and `public`: how many of them are public.
     `ids`, when given, receives the id of every incident file read, clean or not.
     `cache`: reuse what this process read before from files that did not change (serve).
     `models=False`: keep only the problems (validate), so that memory does not grow with N.
     `organization`: the site's default, for incident files that name none.
-    `image_folders`: the site's folders of images any incident may show (`images`)."""
+    `image_folders`: the site's folders of images any incident may show (`images`).
+    `visibility`: the site's `default_visibility`, for incident files that give none."""
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects that all live on: collecting them midway is wasted work
     try:
-        return _load_knowledge_base(incidents_dir, catalog_path, root, counts, cache, models, organization, ids, image_folders)
+        return _load_knowledge_base(
+            incidents_dir, catalog_path, root, counts, cache, models, organization, ids, image_folders, visibility
+        )
     finally:
         if collecting:
             gc.enable()
@@ -832,6 +908,7 @@ def _load_knowledge_base(
     organization: str | None,
     ids: set[str] | None = None,
     image_folders: abc.Sequence[images.SharedFolder] = (),
+    visibility: str = model.INTERNAL,
 ) -> tuple[model.KnowledgeBase, list[Problem]]:
     problems: list[Problem] = []
     catalog_path = catalog_path or catalog_file(incidents_dir)
@@ -851,21 +928,31 @@ def _load_knowledge_base(
     loaded: list[Loaded] = []
     read = load_incident_cached if cache else load_incident
     for incident_id, path in listing.incidents:
-        item = read(incident_id, path, listing.analyses.get(incident_id), organization)
+        item = read(
+            incident_id,
+            path,
+            listing.analyses.get(incident_id),
+            organization,
+            internal_analysis_path=listing.internal_analyses.get(incident_id),
+            visibility=visibility,
+        )
         if item.images:  # the files, not the text: checked on every load, since a cached file may name a changed image
             image_problems = images.check_uses(item.images, path, incident_id, image_folders)
             problems += image_problems
             if errors(image_problems):
-                item = Loaded(item.path, None, item.id_uses, item.problems, item.started)
+                item = Loaded(item.path, None, item.id_uses, item.problems, item.started, visibility=item.visibility)
         if not models and item.incident is not None:
-            item = Loaded(item.path, None, item.id_uses, item.problems, item.started)
+            item = Loaded(item.path, None, item.id_uses, item.problems, item.started, visibility=item.visibility)
         loaded.append(item)
         problems += item.problems
+    if counts is not None:
+        counts["public"] = sum(item.visibility == model.PUBLIC for item in loaded)
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
     if ids is not None:
         ids.update(incident_ids)
     id_problems = check_ids(loaded, catalog, incident_ids, _newest_first(listing.incidents, loaded))
     problems += id_problems
+    problems += check_visibility(loaded)
     broken = {p.path for p in errors(id_problems)}
     incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)
     return model.KnowledgeBase(catalog, incidents, organization), sorted(set(problems))

@@ -445,6 +445,8 @@ def _collect(node: Node, f: spec.Field, steps: Steps, found: list[tuple[Steps, S
             for index, child in enumerate(node.items):
                 if type(child) is Scalar and _needs_look(child.text):
                     found.append((Steps(steps, index), child))
+                elif type(child) is Mapping and item.longhand is not None:  # `- text: ...` with `internal: true`
+                    _collect(child, spec.Field(item.name, spec.RECORD, "", record=item.longhand), Steps(steps, index), found)
             return
         record = item.record
         if item.kind != spec.RECORD or record is None:

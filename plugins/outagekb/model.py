@@ -21,6 +21,8 @@ OPEN_ACTION_STATUSES = ("open", "in-progress")
 REFERENCE_KINDS = ("postmortem", "status", "news", "other")
 TIMESTAMP_FIELDS = ("started", "detected", "mitigated", "resolved")
 SOURCE_KINDS = ("statuspage", "gcp", "csv")
+PUBLIC, INTERNAL = "public", "internal"
+"""An incident's visibility, and a build's audience: who may read it (see `audience.py`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class TimelineEntry:
     event: str
     kind: str = "other"
     approximate: bool = False
+    internal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Update:
     status: str
     text: str
     channel: str = "status page"
+    internal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class Action:
     due: date | None = None
     ticket: str | None = None
     """The ticket that tracks the work (an https URL)."""
+    internal: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -77,6 +82,7 @@ class Reference:
     url: str
     kind: str | None = None
     archived: str | None = None
+    internal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +95,18 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Point:
+    """One item of a retrospective list."""
+
+    text: str
+    internal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Retrospective:
-    went_well: tuple[str, ...] = ()
-    went_wrong: tuple[str, ...] = ()
-    lucky: tuple[str, ...] = ()
+    went_well: tuple[Point, ...] = ()
+    went_wrong: tuple[Point, ...] = ()
+    lucky: tuple[Point, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +143,16 @@ class Incident:
     unclassified: bool = False
     """The causes are not yet classified (`causes` is empty): an imported incident waiting for triage."""
     source: Source | None = None
+    visibility: str = INTERNAL
+    """`public` or `internal`: the file's `visibility`, else the site's `default_visibility`."""
+    internal_notes: str = ""
+    internal_analysis: str = ""
+    """The long-form analysis for the internal site only, from a sibling `<id>.internal.md`."""
+    internal_analysis_path: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == PUBLIC
 
     @property
     def cause_ids(self) -> tuple[str, ...]:
@@ -290,6 +314,8 @@ class KnowledgeBase:
     incidents: tuple[Incident, ...]
     organization: str | None = None
     """The site's default organization, for incident files that name none."""
+    audience: str = INTERNAL
+    """Who the build is for: `public` once `audience.for_audience` left out everything internal."""
 
     @property
     def published(self) -> tuple[Incident, ...]:

@@ -22,10 +22,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from . import paths
+from .audience import audience_note, chosen_audience, for_audience
 from .blocks import new_marker, restore_html_blocks
 from .config import OutagekbConfig
-from .files import add_generated, drop_incident_sources
+from .files import add_generated, add_to_config, drop_incident_sources
 from .graph import build_graph
 from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
@@ -75,14 +75,10 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.incidents_dir = os.path.normpath(os.path.join(root, self.config.incidents))
         catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
         self.image_folders = shared_folders(root, self.config.images)
-        for watched in (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)):
-            if watched and watched not in config.watch and os.path.exists(watched):
-                config.watch.append(watched)
-        if paths.STYLESHEET not in config.extra_css:
-            config.extra_css.append(paths.STYLESHEET)
-        # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
-        if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
-            config.extra_javascript.append(paths.BROWSE_SCRIPT)
+        add_to_config(config, (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)))
+        audience, refused = chosen_audience(self.config.audience)
+        if refused:
+            raise PluginError(f"outagekb: {refused}")
         kb, problems = load_knowledge_base(
             self.incidents_dir,
             catalog,
@@ -90,6 +86,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             cache=self.serve is not None,
             organization=self.config.organization,
             image_folders=self.image_folders,
+            visibility=self.config.default_visibility,
         )
         # outagekb's labels in the language that also chooses Material's (theme.language)
         self.messages = Messages.for_language(theme_language(config.theme), override_dirs(config.theme.dirs))
@@ -103,7 +100,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             raise _failure(OutagekbError(f"{counted(problems)} in the incident files; nothing was built", problems))
         else:
             _report(problems)
-        self.kb = kb
+        # the one gate: every page, index, feed and export below is made from what it lets through
+        self.kb, left_out = for_audience(kb, audience, self.serve.public_parts if self.serve is not None else None)
+        log.info(audience_note(self.kb, left_out))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

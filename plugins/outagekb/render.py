@@ -28,7 +28,7 @@ from .cache import PageCache, make_fresh
 from .charts import stats as chart_stats
 from .figures import Figure, build_time
 from .graph import Graph
-from .model import Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
+from .model import INTERNAL, Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
 from .snippets import Snippets
 from .strip import incident_strip
 from .templating import Templates
@@ -188,7 +188,7 @@ class Renderer:
         self._aggregates: dict[tuple[str, str], figures.Aggregate] = {}
         self._linkers: dict[str, Callable[[str], str]] = {}
         if cache is not None:
-            cache.begin((self.options, self.templates.signature()))
+            cache.begin((self.options, self.templates.signature(), graph.kb.audience))
 
     # links -------------------------------------------------------------------
 
@@ -251,6 +251,7 @@ class Renderer:
             link=self.linker(src),
             snippets=Snippets(self, src),
             exclude=lambda section: Markup(" data-search-exclude") if section in excluded else "",
+            internal_site=self.graph.kb.audience == INTERNAL,
             **values,
         )
 

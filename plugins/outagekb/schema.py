@@ -80,7 +80,8 @@ class _Generator:
         if kind == spec.LINE:
             return {"type": list(_TEXT_TYPES), "maxLength": f.max_length, "pattern": _LINE_PATTERN}
         if kind == spec.MARKDOWN:
-            return {"type": list(_TEXT_TYPES), "pattern": _NON_BLANK_MARKDOWN_PATTERN if f.required else _MARKDOWN_PATTERN}
+            text = {"type": list(_TEXT_TYPES), "pattern": _NON_BLANK_MARKDOWN_PATTERN if f.required else _MARKDOWN_PATTERN}
+            return {"anyOf": [text, self.record(f.longhand)]} if f.longhand is not None else text
         if kind == spec.TIMESTAMP:
             return {"type": "string", "pattern": convert.TIMESTAMP_PATTERN}
         if kind == spec.DATE:

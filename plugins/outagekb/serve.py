@@ -27,7 +27,7 @@ from .blocks import lift_html_blocks
 from .cache import PageCache
 from .graph import Graph, build_graph
 from .messages import Messages
-from .model import KnowledgeBase
+from .model import Incident, KnowledgeBase
 from .problems import Problem
 from .rebuilds import FolderWatcher, HeapSettler, TemplateBytecode
 from .render import Page
@@ -87,6 +87,9 @@ class ServeSession:
         self.page_cache = PageCache()
         self.graph: Graph | None = None
         """The last build's graph; the next rebuild starts from it."""
+        self.public_parts: dict[str, tuple[Incident, tuple[str, ...], Incident]] = {}
+        """For the public audience: each incident's public part, kept while it is unchanged
+        (see `audience.for_audience`), so that its page is not made again."""
         self.lifted: dict[str, tuple[Page, LiftedPage]] = {}
         """page -> the page last made and its lifted form."""
         self.pages_dir = tempfile.mkdtemp(prefix="outagekb-serve-") if dirty else None

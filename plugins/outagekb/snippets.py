@@ -121,6 +121,14 @@ class Snippets:
             f"{escape(ticket_label(action.ticket, self.messages))}</a>"
         )
 
+    def internal(self, entry: object) -> Markup:
+        """A mark on an entry kept off the public site (`internal: true`), or nothing; the public
+        site never has such entries, so it never shows the mark."""
+        if not getattr(entry, "internal", False):
+            return Markup("")
+        title, text = self.messages.html("visibility.mark_title"), self.messages.html("visibility.mark")
+        return Markup(f' <span class="okb-internal" title="{title}">{text}</span>')
+
     def action_status(self, action: Action) -> Markup:
         """A badge for the statuses a checkbox cannot say: in progress, won't do."""
         if action.status not in ("in-progress", "wont-do"):
@@ -143,7 +151,7 @@ class Snippets:
             ticket = f" {self.ticket(action)}" if action.ticket else ""
             source = html("actions.from", incident=self.incident_title(incident))
             return (
-                f"<li>{prose.to_inline_html(action.action or '')}{status}{ticket} "
+                f"<li>{prose.to_inline_html(action.action or '')}{status}{ticket}{self.internal(action)} "
                 f'<span class="okb-muted">{source}{owner}{due}</span>{overdue}</li>'
             )
 

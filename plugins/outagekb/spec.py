@@ -44,6 +44,9 @@ class Field:
     default: str | None = None
     refers: str | None = None  # for ID: "cause", "lesson" or "incident" it must name
     unless: str | None = None  # a required field left out (and only then) while this boolean field is true
+    longhand: Record | None = None
+    """For MARKDOWN: a record the value may be written as instead, to say more about it (a
+    retrospective item as `text:` with `internal: true`)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,13 @@ def _list(name: str, item: Field, doc: str, *, required: bool = False, min_items
 def _records(name: str, record: Record, doc: str, *, required: bool = False, min_items: int = 0) -> Field:
     return Field(name, LIST, doc, required=required, item=Field("item", RECORD, record.name, record=record), min_items=min_items)
 
+
+VISIBILITIES = ("public", "internal")
+"""Who may read an incident: `public`, on the public site too, or `internal`, only on the
+internal one (see `audience.py`)."""
+
+INTERNAL = Field("internal", BOOL, "`true`: only on the internal site, also when the incident is public", default="false")
+"""The mark that keeps one entry of a public incident off the public site."""
 
 CAUSE_ENTRY = Record(
     "cause entry",
@@ -101,6 +111,7 @@ TIMELINE_ENTRY = Record(
         Field("event", MARKDOWN, "what happened", required=True),
         Field("kind", ENUM, "what kind of step it was", choices=model.TIMELINE_KINDS, default="other"),
         Field("approximate", BOOL, "`true` when the time is only approximately known", default="false"),
+        INTERNAL,
     ),
 )
 
@@ -111,6 +122,7 @@ UPDATE_ENTRY = Record(
         Field("status", ENUM, "the status it announced", required=True, choices=model.UPDATE_STATUSES),
         Field("channel", LINE, "where it was published", default="status page"),
         Field("text", MARKDOWN, "what it said", required=True),
+        INTERNAL,
     ),
 )
 
@@ -129,6 +141,7 @@ ACTION_ENTRY = Record(
         Field("owner", LINE, "who owns it"),
         Field("due", DATE, "when it is due (a date)"),
         Field("ticket", URL, "the ticket that tracks it, such as `https://jira.example.com/browse/OPS-123`"),
+        INTERNAL,
     ),
 )
 
@@ -139,6 +152,7 @@ REFERENCE_ENTRY = Record(
         Field("url", URL, "`https://` or `http://` address", required=True),
         Field("kind", ENUM, "what kind of source", choices=model.REFERENCE_KINDS),
         Field("archived", URL, "a copy in a web archive, for the day the original moves"),
+        INTERNAL,
     ),
 )
 
@@ -151,12 +165,22 @@ SOURCE = Record(
     ),
 )
 
+RETROSPECTIVE_ITEM = Record(
+    "retrospective item",
+    (
+        Field("text", MARKDOWN, "the point", required=True),
+        INTERNAL,
+    ),
+)
+
+_POINT = Field("item", MARKDOWN, "one point", longhand=RETROSPECTIVE_ITEM)
+
 RETROSPECTIVE = Record(
     "retrospective",
     (
-        _list("went_well", Field("item", MARKDOWN, "one point"), "what went well"),
-        _list("went_wrong", Field("item", MARKDOWN, "one point"), "what went wrong"),
-        _list("lucky", Field("item", MARKDOWN, "one point"), "where we got lucky"),
+        _list("went_well", _POINT, "what went well"),
+        _list("went_wrong", _POINT, "what went wrong"),
+        _list("lucky", _POINT, "where we got lucky"),
     ),
 )
 
@@ -221,6 +245,13 @@ INCIDENT = Record(
         Field("retrospective", RECORD, "what went well, what went wrong, where we got lucky", record=RETROSPECTIVE),
         Field("draft", BOOL, "`true`: shown by `mkdocs serve` only", default="false"),
         Field("source", RECORD, "where the incident was imported from; written by `outagekb import`", record=SOURCE),
+        Field(
+            "visibility",
+            ENUM,
+            "`public`: on the public site too; `internal`: only on the internal site. Default: the site's `default_visibility`",
+            choices=VISIBILITIES,
+        ),
+        Field("internal_notes", MARKDOWN, "notes for the internal site only, never published"),
     ),
 )
 
