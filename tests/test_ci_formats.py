@@ -189,7 +189,7 @@ def test_github_workflow_builds_daily_and_deploys_from_that_run(tmp_path: Path) 
     schedule = workflow[True]["schedule"]  # YAML 1.1 reads the key `on` as true
     assert len(schedule) == 1 and len(schedule[0]["cron"].split()) == 5 and schedule[0]["cron"].endswith("* * *")
     deploy_if = workflow["jobs"]["deploy"]["if"]
-    upload_if = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("name") == "Upload the site")["if"]
+    upload_if = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("name") == "Upload the public site")["if"]
     # a scheduled run is no pull request and runs on the default branch: it uploads and deploys
     assert deploy_if == upload_if == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
     assert not (tmp_path / "kb/.gitlab-ci.yml").exists()
@@ -204,7 +204,7 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages(tmp_path: Pat
     assert [rule["if"] for rule in pipeline["workflow"]["rules"]] == [merge_request, default_branch]
     stages = pipeline["stages"]
     jobs = {name: job for name, job in pipeline.items() if isinstance(job, dict) and "script" in job}
-    assert set(jobs) == {"validate", "build", "pages"}
+    assert set(jobs) == {"validate", "build", "internal-site", "pages"}
     assert all(job["stage"] in stages for job in jobs.values())
     assert stages.index(jobs["validate"]["stage"]) < stages.index(jobs["pages"]["stage"])  # no deploy after a failed check
     assert "pip install -r requirements.txt" in pipeline["default"]["before_script"]
@@ -212,9 +212,16 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages(tmp_path: Pat
     pages = jobs["pages"]
     assert "public" in pages["artifacts"]["paths"]
     assert pages["script"] == ["mkdocs build --strict -d public"]
+    assert pages["variables"] == {"OUTAGEKB_AUDIENCE": "public"}  # GitLab Pages may be read by anyone
     assert [rule["if"] for rule in pages["rules"]] == [default_branch]
+    internal = jobs["internal-site"]
+    assert internal["variables"] == {"OUTAGEKB_AUDIENCE": "internal"} and "site-internal" in internal["artifacts"]["paths"]
+    assert [rule["if"] for rule in internal["rules"]] == [default_branch]
     assert [rule["if"] for rule in jobs["build"]["rules"]] == [merge_request]
-    assert jobs["build"]["script"] == ["mkdocs build --strict"]
+    assert jobs["build"]["script"] == [
+        "OUTAGEKB_AUDIENCE=internal mkdocs build --strict -d site-internal",
+        "OUTAGEKB_AUDIENCE=public mkdocs build --strict -d site",
+    ]
 
     check = jobs["validate"]
     assert "rules" not in check  # every pipeline: merge requests, pushes and schedules of the default branch

@@ -124,6 +124,8 @@ OPTIONAL_HINTS = {
     "retrospective",
     "tags",
     "draft",
+    "visibility",
+    "internal_notes",
 }
 
 

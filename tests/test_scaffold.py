@@ -71,12 +71,39 @@ def test_init_workflow_validates_and_builds_every_pull_request(tmp_path: Path) -
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true, as PyYAML does
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
     steps = {step.get("name"): step for step in workflow["jobs"]["build"]["steps"]}
-    assert steps["Validate incident files"]["run"] == "outagekb validate"
-    assert steps["Build the site"]["run"] == "mkdocs build --strict"
+    assert steps["Validate incident files"]["run"] == "outagekb validate --audience public"
     assert steps["Install"]["run"] == "pip install -r requirements.txt"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and "github.ref == 'refs/heads/main'" in deploy["if"]
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_init_workflow_publishes_only_the_public_site_to_pages(tmp_path: Path) -> None:
+    """The two build steps, run as the workflow runs them (their command and environment), on
+    a knowledge base with an internal incident: GitHub Pages, which anyone can read, gets
+    the public site; the internal one is kept as an artifact."""
+    kb = tmp_path / "kb"
+    assert main(["init", str(kb)]) == 0
+    internal_id = "2025-02-01-example-billing-internal"
+    example = (kb / "incidents" / f"{EXAMPLE_ID}.yaml").read_text(encoding="utf-8")
+    (kb / "incidents" / f"{internal_id}.yaml").write_text(example.replace("visibility: public\n", ""), encoding="utf-8")
+    workflow = yaml.safe_load((kb / ".github/workflows/outagekb.yml").read_text(encoding="utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["build"]["steps"]}
+    pages, kept = steps["Upload the public site"], steps["Keep the internal site"]
+    assert pages["uses"].startswith("actions/upload-pages-artifact@") and kept["uses"].startswith("actions/upload-artifact@")
+    environment = {k: v for k, v in os.environ.items() if k not in ("OUTAGEKB_AUDIENCE", "GITHUB_ACTIONS")}
+    environment["PATH"] = os.path.dirname(sys.executable) + os.pathsep + environment.get("PATH", "")
+    for name in ("Build the internal site", "Build the public site"):
+        step = steps[name]
+        done = subprocess.run(
+            ["sh", "-e", "-c", step["run"]], cwd=kb, capture_output=True, text=True, env={**environment, **step["env"]}
+        )
+        assert done.returncode == 0, done.stderr
+    public, internal = kb / pages["with"]["path"], kb / kept["with"]["path"]
+    assert page_file(public, f"incidents/{EXAMPLE_ID}").is_file()
+    assert not page_file(public, f"incidents/{internal_id}").exists()
+    assert internal_id not in (public / "incidents.json").read_text(encoding="utf-8")
+    assert page_file(internal, f"incidents/{internal_id}").is_file()
 
 
 def test_init_refuses_a_folder_that_is_not_empty_and_never_replaces_files(tmp_path: Path) -> None:

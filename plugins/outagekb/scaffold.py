@@ -242,6 +242,8 @@ def incident_text(new: NewIncident, catalog: Catalog, context: TemplateContext |
         "#     - The rollback took five minutes.",
         "#   went_wrong:",
         "#     - Alerts went to a channel nobody watched.",
+        "#     - text: The largest customer heard of it from their own users first.",
+        "#       internal: true  # this item only on the internal site",
         "#   lucky:",
         "#     - It happened during office hours.",
     ]
@@ -255,7 +257,10 @@ def incident_text(new: NewIncident, catalog: Catalog, context: TemplateContext |
         lines.append("# Related incidents: add `related: [<id>, <id>]` with the ids (file names) of other incident files.")
     lines += [
         "# draft: true  # keeps it off the published site; mkdocs serve still shows it",
-        "# A long post-mortem goes in `analysis: |`, or in a Markdown file of the same name beside this one.",
+        f"# visibility: public  # {_choices('visibility')}; `public` puts it on the public site too",
+        "# internal_notes: Names, figures and links that stay on the internal site.",
+        "# A long post-mortem goes in `analysis: |`, or in a Markdown file of the same name beside this one",
+        "# (and what only the internal site may show in `<id>.internal.md`).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -383,6 +388,10 @@ plugins:
   - search
   - outagekb:
       incidents: incidents
+      # An incident is internal unless its file says `visibility: public`. The workflow
+      # builds two sites: the public one (OUTAGEKB_AUDIENCE=public, for GitHub or GitLab
+      # Pages) and the internal one, with everything, to publish inside the company.
+      default_visibility: internal
 
 markdown_extensions:
   - admonition
@@ -419,6 +428,8 @@ checks the file the way the build does.
 EXAMPLE_ID = "2025-01-15-example-login-certificate"
 EXAMPLE_INCIDENT = """\
 # This example shows the format; replace it with your own first incident.
+# `visibility: public` puts it on the public site too; without it, only the internal site has it.
+visibility: public
 title: Example login service refused sign-ins after its TLS certificate expired
 organization: Example
 services: [Login, Mobile app]
@@ -462,10 +473,17 @@ tags: [tls, certificates]
 """
 
 WORKFLOW = """\
-# Checks every pull request (problems appear on the changed lines) and publishes main
-# to GitHub Pages. Enable Pages with "GitHub Actions" as the source in the settings.
-# It also builds and publishes once a day: overdue actions are flagged on the day the
-# site is built, so a site nobody pushes to must still be rebuilt.
+# Checks every pull request (problems appear on the changed lines) and builds two sites
+# from main:
+# - the public site: only incidents marked `visibility: public`, without their internal
+#   entries and notes (OUTAGEKB_AUDIENCE=public); published to GitHub Pages, which anyone
+#   can read. Enable Pages with "GitHub Actions" as the source in the settings.
+# - the internal site: the whole knowledge base, kept as the workflow artifact
+#   "internal-site" (readable by those who can read this repository). Publish it where
+#   only your company can read it: add a step that copies `site-internal` to your internal
+#   web server, or to access-controlled Pages if your plan offers them.
+# It also builds once a day: overdue actions are flagged on the day the site is built,
+# so a site nobody pushes to must still be rebuilt.
 name: outagekb
 
 on:
@@ -495,10 +513,23 @@ jobs:
       - name: Install
         run: pip install -r requirements.txt
       - name: Validate incident files
-        run: outagekb validate
-      - name: Build the site
-        run: mkdocs build --strict
-      - name: Upload the site
+        run: outagekb validate --audience public
+      - name: Build the internal site
+        run: mkdocs build --strict -d site-internal
+        env:
+          OUTAGEKB_AUDIENCE: internal
+      - name: Build the public site
+        run: mkdocs build --strict -d site
+        env:
+          OUTAGEKB_AUDIENCE: public
+      - name: Keep the internal site
+        if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
+        uses: actions/upload-artifact@v4
+        with:
+          name: internal-site
+          path: site-internal
+          retention-days: 7
+      - name: Upload the public site
         if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
         uses: actions/upload-pages-artifact@v3
         with:
@@ -521,7 +552,13 @@ jobs:
 """
 
 GITLAB_CI = """\
-# Checks every merge request and publishes the default branch to GitLab Pages.
+# Checks every merge request and builds two sites from the default branch:
+# - the public site, only incidents marked `visibility: public` without their internal
+#   entries and notes (OUTAGEKB_AUDIENCE=public), published to GitLab Pages;
+# - the internal site, the whole knowledge base, kept as the artifact of the job
+#   `internal-site`. Publish it where only your company can read it. (With Pages access
+#   control, Settings > General > Visibility > Pages: "Only project members", Pages can
+#   serve the internal site instead: set OUTAGEKB_AUDIENCE to internal in `pages`.)
 # Problems in incident files show in the merge request as a Code Quality report, each at
 # its file and line (and on the changed lines themselves where the GitLab tier offers it).
 #
@@ -570,12 +607,28 @@ build:
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
   script:
-    - mkdocs build --strict
+    - OUTAGEKB_AUDIENCE=internal mkdocs build --strict -d site-internal
+    - OUTAGEKB_AUDIENCE=public mkdocs build --strict -d site
+
+internal-site:
+  stage: deploy
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  variables:
+    OUTAGEKB_AUDIENCE: internal
+  script:
+    - mkdocs build --strict -d site-internal
+  artifacts:
+    expire_in: 1 week
+    paths:
+      - site-internal
 
 pages:
   stage: deploy
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  variables:
+    OUTAGEKB_AUDIENCE: public
   script:
     - mkdocs build --strict -d public
   artifacts:
@@ -588,7 +641,7 @@ CI_SYSTEMS = ("github", "gitlab")
 
 CI_FILES = {"github": (".github/workflows/outagekb.yml", WORKFLOW), "gitlab": (".gitlab-ci.yml", GITLAB_CI)}
 
-GITIGNORE = "site/\n.venv/\n__pycache__/\n"
+GITIGNORE = "site/\nsite-internal/\n.venv/\n__pycache__/\n"
 
 PINNED = ("mkdocs", "mkdocs-material", "PyYAML", "Markdown", "Jinja2", "nh3")
 
