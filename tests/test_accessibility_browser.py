@@ -63,6 +63,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]
     shutil.copy(ROOT / "mkdocs.yml", showcase / "mkdocs.yml")
     fresh = tmp_path_factory.mktemp("a11y") / "our-outages"
     assert outagekb(["init", str(fresh)]) == 0
+    add_internal_parts(fresh / "incidents" / "2025-01-15-example-login-certificate.yaml")
     with serve(build(showcase)) as showcase_url, serve(build(fresh)) as fresh_url:
         yield {
             "showcase": Site("showcase", showcase_url, "2017-01-31-gitlab-database-deletion", "network", "testing", "DNS"),
@@ -70,6 +71,16 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]
                 "init", fresh_url, "2025-01-15-example-login-certificate", "expired-credential", "monitoring", "certificate"
             ),
         }
+
+
+def add_internal_parts(path: Path) -> None:
+    """What a team adds that only its internal site shows, so that the marks are checked too."""
+    text = path.read_text(encoding="utf-8")
+    action = "    due: 2025-03-01\n"
+    assert action in text
+    internal = "  - action: Credit the two enterprise accounts.\n    owner: Finance\n    internal: true\n"
+    text = text.replace(action, action + internal) + "internal_notes: Finance holds the list of credits.\n"
+    path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
