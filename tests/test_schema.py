@@ -114,6 +114,10 @@ VALID = {
     + "actions:\n  - action: Stage pushes.\n    due: 2025-01-31\n    owner: SRE\n"
     + "references:\n  - title: Post-mortem\n    url: HTTPS://example.com/pm\n    kind: postmortem\n",
     "retrospective": MINIMAL_INCIDENT + "retrospective:\n  went_well: [Rollback was quick.]\n  lucky:\n",
+    "public with internal parts": MINIMAL_INCIDENT
+    + "visibility: public\ninternal_notes: Credits owed.\n"
+    + "updates:\n  - at: 2024-05-01T10:20:00Z\n    status: investigating\n    text: Vendor called.\n    internal: true\n"
+    + "retrospective:\n  went_wrong:\n    - Plain point.\n    - text: Customer heard first.\n      internal: true\n",
     "not yet classified, imported": UNCAUSED
     + "unclassified: true\nsource: {kind: statuspage, id: ab12, url: 'https://status.example.com/x'}\n",
 }
@@ -163,6 +167,10 @@ SCHEMA_LEVEL = {
     "unclassified false without causes": UNCAUSED + "unclassified: false\n",
     "source of an unknown kind": UNCAUSED + "unclassified: true\nsource: {kind: jira, id: OPS-1}\n",
     "source without id": UNCAUSED + "unclassified: true\nsource: {kind: gcp}\n",
+    "visibility not an audience": MINIMAL_INCIDENT + "visibility: private\n",
+    "internal on a cause entry": MINIMAL_INCIDENT.replace("    role: trigger\n", "    role: trigger\n    internal: true\n"),
+    "retrospective item without text": MINIMAL_INCIDENT + "retrospective:\n  lucky:\n    - internal: true\n",
+    "internal as text": MINIMAL_INCIDENT + "references:\n  - title: x\n    url: https://x.test/\n    internal: yes\n",
 }
 
 
