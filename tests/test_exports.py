@@ -170,10 +170,10 @@ def test_the_incidents_csv_agrees_with_incidents_json(site: Path) -> None:
 def test_formulas_are_neutralised_and_numbers_stay_numbers(site: Path) -> None:
     by_id = {row["id"]: row for row in rows(site / "incidents.csv")}
     hostile, plain = by_id["2024-05-01-hostile"], by_id["2024-09-01-plain"]
-    assert hostile["title"] == "'=HYPERLINK(\"https://evil.example/\", \"open me\")"
+    assert hostile["title"] == '\'=HYPERLINK("https://evil.example/", "open me")'
     assert plain["title"] == "'@SUM(1+1) in a title"
     assert hostile["organization"] == "'@Acme"
-    assert hostile["services"] == "'+Web\nAPI, v2\nsay \"hi\""
+    assert hostile["services"] == '\'+Web\nAPI, v2\nsay "hi"'
     assert hostile["tags"] == "'-2+3\nnaïve ünïcode 日本"  # only the cell's start matters to a spreadsheet
     assert hostile["source_id"] == "'=x1"
     assert hostile["time_to_detect_seconds"] == "-120"  # detected before impact: a number, written as one
@@ -204,7 +204,10 @@ def test_the_actions_csv_has_one_row_per_action_of_a_published_incident(site: Pa
     export = {r["id"]: r for r in json.loads((site / "incidents.json").read_text(encoding="utf-8"))["incidents"]}
     found = rows(site / "actions.csv")
     assert header(site / "actions.csv") == ACTION_COLUMNS
-    assert [(row["incident"], row["action_number"]) for row in found] == [("2024-05-01-hostile", "1"), ("2024-05-01-hostile", "2")]
+    assert [(row["incident"], row["action_number"]) for row in found] == [
+        ("2024-05-01-hostile", "1"),
+        ("2024-05-01-hostile", "2"),
+    ]
     for row in found:
         record = export[row["incident"]]
         assert row["incident_url"] == record["url"] and restored(row["incident_title"]) == record["title"]

@@ -239,7 +239,10 @@ def test_the_later_incident_names_the_earlier_one_and_its_open_actions(site: Pat
     assert 'id="lessons-not-learned"' in html
     assert "Earlier incidents of Acme left follow-up work open that this outage needed again:" in page
     assert "Resolver push took the API down on 2023-03-01, 366 days before this one:" in page
-    assert "Roll out in stages and roll back fast was taught there too; its action “Stage resolver pushes region by region.” is still open." in page
+    assert (
+        "Roll out in stages and roll back fast was taught there too; its action “Stage resolver pushes region by region.” is still open."
+        in page
+    )
     assert "The same cause (DNS failure); its action “Page the on-call on NXDOMAIN spikes.” is still in progress." in page
     assert "Add a DNS probe" not in page  # done
     assert 'href="../../incidents/2023-03-01-acme-resolver/">Resolver push took the API down</a> on 2023-03-01' in html

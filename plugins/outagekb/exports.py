@@ -117,9 +117,7 @@ def _address(incident: Incident, use_directory_urls: bool, site_url: str | None)
     return paths.page_address(paths.incident_page(incident.id), use_directory_urls, site_url)
 
 
-def incidents_csv(
-    graph: Graph, *, use_directory_urls: bool, site_url: str | None, reuse: ReuseOrMake[str] = make_fresh
-) -> str:
+def incidents_csv(graph: Graph, *, use_directory_urls: bool, site_url: str | None, reuse: ReuseOrMake[str] = make_fresh) -> str:
     """`incidents.csv`: the published incidents newest first, as `incidents.json` lists them."""
     figures = graph.figures
 

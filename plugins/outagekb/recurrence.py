@@ -181,13 +181,10 @@ def keep_unchanged(found: Recurrences, previous: Recurrences) -> None:
     """Put back the previous build's tuple wherever the new one holds the same pairs of the
     same incident objects, so that `mkdocs serve` reuses the pages made from them (the page
     cache compares inputs by identity)."""
-    for mine, theirs in (
-        (found.of_later, previous.of_later),
-        (found.of_earlier, previous.of_earlier),
-        (found.of_action, previous.of_action),
-        (found.of_lesson, previous.of_lesson),
-    ):
-        _keep(mine, theirs)
+    _keep(found.of_later, previous.of_later)
+    _keep(found.of_earlier, previous.of_earlier)
+    _keep(found.of_action, previous.of_action)
+    _keep(found.of_lesson, previous.of_lesson)
 
 
 def _keep(mine: dict[Key, tuple[Recurrence, ...]], theirs: Mapping[Key, tuple[Recurrence, ...]]) -> None:

@@ -172,6 +172,7 @@ class Snippets:
         def recurrences(incident: Incident, action: Action) -> tuple[Recurrence, ...] | None:
             position = next(p for p, each in enumerate(incident.actions) if each is action)
             return of_action.get((incident.id, position))
+
         html = self.messages.html
         overdue_badge = f' <span class="okb-overdue">{html("actions.overdue")}</span>'
 
