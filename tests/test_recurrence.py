@@ -243,7 +243,7 @@ def test_the_later_incident_names_the_earlier_one_and_its_open_actions(site: Pat
         "Roll out in stages and roll back fast was taught there too; its action “Stage resolver pushes region by region.” is still open."
         in page
     )
-    assert "The same cause (DNS failure); its action “Page the on-call on NXDOMAIN spikes.” is still in progress." in page
+    assert "The same cause, DNS failure: its action “Page the on-call on NXDOMAIN spikes.” is still in progress." in page
     assert "Add a DNS probe" not in page  # done
     assert 'href="../../incidents/2023-03-01-acme-resolver/">Resolver push took the API down</a> on 2023-03-01' in html
 
