@@ -27,11 +27,11 @@ with the number of pairs. An incident keeps the `LIMIT` newest earlier actions i
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TypeVar
 
 from .model import Action, Incident
@@ -94,7 +94,8 @@ class Recurrences:
         return len(self.of_later)
 
 
-_Entry = tuple[Incident, int]
+_Entry = tuple[int, int]
+"""An open action in an index: its incident's place in time order, and its own place."""
 Key = TypeVar("Key")
 
 
@@ -103,64 +104,77 @@ class _Index:
     time order: each incident's newer position first, so that a walk back from the end
     meets them in the order pages show them."""
 
-    __slots__ = ("times", "entries")
+    __slots__ = ("stamps", "entries")
 
     def __init__(self) -> None:
-        self.times: list[tuple[datetime, str]] = []
+        self.stamps: list[float] = []
         self.entries: list[_Entry] = []
 
-    def add(self, incident: Incident, position: int) -> None:
-        self.times.append((incident.started, incident.id))
-        self.entries.append((incident, position))
+    def add(self, stamp: float, rank: int, position: int) -> None:
+        self.stamps.append(stamp)
+        self.entries.append((rank, position))
 
-    def before(self, started: datetime, limit: int) -> tuple[list[_Entry], bool]:
-        """The newest `limit` entries of incidents that started before `started`, and whether
-        older ones were left out."""
-        end = bisect_left(self.times, (started, ""))
+    def before(self, stamp: float, limit: int) -> tuple[list[_Entry], bool]:
+        """The newest `limit` entries of incidents that started before `stamp` (strictly), and
+        whether older ones were left out."""
+        end = bisect_left(self.stamps, stamp)
         start = max(0, end - limit)
         return self.entries[start:end][::-1], start > 0
 
 
 def find_recurrences(incidents: Iterable[Incident], limit: int = LIMIT) -> Recurrences:
     """The recurrences among `incidents` (published ones: drafts are the caller's to leave out)."""
-    chronological = sorted(incidents, key=lambda i: (i.started, i.id))
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small values that all live on: collecting midway is wasted work
+    try:
+        return _find_recurrences(incidents, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _find_recurrences(incidents: Iterable[Incident], limit: int) -> Recurrences:
+    timed = sorted(((i.started.timestamp(), i.id, i) for i in incidents), key=lambda item: item[:2])
+    chronological = [incident for _, _, incident in timed]
+    stamps = [stamp for stamp, _, _ in timed]
+    causes_of = [frozenset(i.cause_ids) for i in chronological]
     by_lesson: dict[tuple[str, str], _Index] = defaultdict(_Index)
     by_cause: dict[tuple[str, str], _Index] = defaultdict(_Index)
-    for incident in chronological:
+    for rank, incident in enumerate(chronological):
         open_positions = [p for p, action in enumerate(incident.actions) if action.is_open]
         for position in reversed(open_positions):
             lesson = incident.actions[position].lesson
             if lesson is not None:
-                by_lesson[(incident.organization, lesson)].add(incident, position)
-            for cause_id in dict.fromkeys(incident.cause_ids):
-                by_cause[(incident.organization, cause_id)].add(incident, position)
+                by_lesson[(incident.organization, lesson)].add(stamps[rank], rank, position)
+            for cause_id in causes_of[rank]:
+                by_cause[(incident.organization, cause_id)].add(stamps[rank], rank, position)
 
     found = Recurrences()
     more: set[str] = set()
     of_action: dict[tuple[str, int], list[Recurrence]] = defaultdict(list)
     of_lesson: dict[str, list[Recurrence]] = defaultdict(list)
-    for later in chronological:
-        organization, lessons, causes = later.organization, later.lesson_ids, later.cause_ids
+    for rank, later in enumerate(chronological):
+        organization, lessons, causes = later.organization, later.lesson_ids, tuple(dict.fromkeys(later.cause_ids))
         indexes = [by_lesson.get((organization, lesson)) for lesson in dict.fromkeys(lessons)]
-        indexes += [by_cause.get((organization, cause_id)) for cause_id in dict.fromkeys(causes)]
-        candidates: dict[tuple[str, int], _Entry] = {}
+        indexes += [by_cause.get((organization, cause_id)) for cause_id in causes]
+        candidates: set[_Entry] = set()
         cut = False
         for index in indexes:
-            if index is None:
-                continue
-            entries, older = index.before(later.started, limit)
-            cut = cut or older
-            for earlier, position in entries:
-                candidates.setdefault((earlier.id, position), (earlier, position))
+            if index is not None:
+                entries, older = index.before(stamps[rank], limit)
+                cut = cut or older
+                candidates.update(entries)
         if not candidates:
             continue
-        ordered = sorted(candidates.values(), key=lambda entry: (entry[0].started, entry[0].id, -entry[1]), reverse=True)
+        # the newest earlier incident first, each incident's actions in their order
+        ordered = sorted(candidates, key=lambda entry: (-entry[0], entry[1]))
         if cut or len(ordered) > limit:
             more.add(later.id)
         kept: list[Recurrence] = []
-        for earlier, position in ordered[:limit]:
+        for earlier_rank, position in ordered[:limit]:
+            earlier = chronological[earlier_rank]
             lesson = earlier.actions[position].lesson
-            shared = tuple(c for c in dict.fromkeys(causes) if c in earlier.cause_ids)
+            shared = tuple(c for c in causes if c in causes_of[earlier_rank])
             recurrence = Recurrence(earlier, position, later, lesson if lesson in lessons else None, shared)
             kept.append(recurrence)
             of_action[(earlier.id, position)].append(recurrence)
