@@ -251,6 +251,7 @@ def test_the_public_build_holds_no_internal_byte(sites: dict[str, Path]) -> None
     names = [name for name, _ in every_file(site)]
     assert "sitemap.xml.gz" in names and "search/search_index.json" in names and "incidents.json" in names
     assert "feed.xml" in names and "causes/config-change/feed.xml" in names
+    assert "incidents.csv" in names and "actions.csv" in names
     assert marked(site) == []
     assert not (site / "incidents" / INTERNAL_ID).exists()
 

@@ -100,7 +100,8 @@ def test_every_language_has_exactly_the_english_labels(language: str) -> None:
 
 DYNAMIC = ("page.", "role.", "kind.", "status.", "action_status.", "reference_kind.", "strip.key.", "strip.kinds.")
 DYNAMIC += ("incident.reasons.", "incident.went_", "incident.lucky", "browse.facets.", "browse.facets_in_text.")
-DYNAMIC += ("browse.script.", "duration.", "charts.columns.", "charts.legend.", "visibility.public", "visibility.internal")
+DYNAMIC += ("browse.script.", "duration.", "charts.columns.", "charts.legend.", "recurrence.state.")
+DYNAMIC += ("visibility.public", "visibility.internal")
 """Labels whose keys the code builds from a value (`role.` + the role), or hands on as a group."""
 
 

@@ -227,3 +227,50 @@ def aggregate(incidents: Iterable[Incident], known: Mapping[str, IncidentFigures
         first_update_median=_summary(first_updates, 50),
         first_update_samples=len(first_updates),
     )
+
+
+# recurrence ---------------------------------------------------------------------
+
+DAY = 86400.0
+YEAR = 365.2425 * DAY
+
+
+@dataclass(frozen=True, slots=True)
+class RecurrenceFigures:
+    """How often a group of incidents (a cause, its narrower causes included) comes back."""
+
+    gap_median: Figure
+    """The median time between consecutive incidents of one organization (every
+    organization's gaps pooled); unknown without a gap."""
+    gaps: int
+    """How many such gaps there are: the n of the median."""
+    per_year: float | None
+    """Its incidents divided by the years the knowledge base covers (`years_covered`)."""
+
+
+def years_covered(incidents: Iterable[Incident]) -> float:
+    """The years from the first incident's start to the last one's, at least one: what a rate
+    per year is counted over (a knowledge base of one month does not make twelve a year)."""
+    starts = [i.started for i in incidents]
+    if not starts:
+        return 1.0
+    return max(1.0, (max(starts) - min(starts)).total_seconds() / YEAR)
+
+
+def recurrence(incidents: Iterable[Incident], years: float) -> RecurrenceFigures:
+    """`incidents`' gaps within each organization and their rate over `years`. Gaps are
+    counted within one organization, since two organizations' outages of the same kind are
+    not one outage coming back; the median, not the mean, since a cause quiet for years
+    and then three times in a week would otherwise read as every few months."""
+    by_organization: dict[str, list[datetime]] = {}
+    count = 0
+    for incident in incidents:
+        by_organization.setdefault(incident.organization, []).append(incident.started)
+        count += 1
+    gaps = [(b - a).total_seconds() for starts in by_organization.values() for a, b in pairwise(sorted(starts))]
+    median = percentile(gaps, 50)
+    return RecurrenceFigures(
+        gap_median=Figure(median) if median is not None else UNKNOWN,
+        gaps=len(gaps),
+        per_year=count / years if count else None,
+    )

@@ -10,8 +10,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .figures import IncidentFigures, build_time, incident_figures
+from .figures import IncidentFigures, RecurrenceFigures, build_time, incident_figures, recurrence, years_covered
 from .model import Action, Catalog, Incident, KnowledgeBase
+from .recurrence import Recurrences, find_recurrences, keep_unchanged
 from .related import Suggestion, compute_related, update_related
 
 
@@ -38,6 +39,8 @@ class Graph:
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
     relatedness: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
     built_at: datetime = field(default_factory=build_time)  # the build's moment: the end of an ongoing outage
+    recurrences: Recurrences = field(default_factory=Recurrences)  # lessons not learned (see `recurrence`)
+    cause_recurrence: dict[str, RecurrenceFigures] = field(default_factory=dict)  # every cause, narrower ones included
 
     @property
     def catalog(self) -> Catalog:
@@ -114,7 +117,19 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None, *, now: dateti
         graph.suggested = compute_related(published, catalog)
     if same_catalog and previous is not None:
         keep_unchanged_lists(graph.suggested, previous.suggested)
+    add_recurrence(graph, previous)
     return graph
+
+
+def add_recurrence(graph: Graph, previous: Graph | None) -> None:
+    """Lessons not learned and how often each cause comes back, from the published incidents."""
+    graph.recurrences = find_recurrences(graph.incidents)
+    if previous is not None:
+        keep_unchanged(graph.recurrences, previous.recurrences)
+    years = years_covered(graph.incidents)
+    graph.cause_recurrence = {
+        cause_id: recurrence(graph.by_cause_tree.get(cause_id, ()), years) for cause_id in graph.catalog.causes
+    }
 
 
 EDITED_LIMIT = 100

@@ -38,6 +38,10 @@ UNCLASSIFIED = "_unclassified"
 FEED_PATH = "feed.xml"
 EXPORT_PATH = "incidents.json"
 EXPORT_SCHEMA_PATH = "incidents.schema.json"
+INCIDENTS_CSV_PATH = "incidents.csv"
+"""The export for spreadsheets: one row per published incident (`exports`)."""
+ACTIONS_CSV_PATH = "actions.csv"
+"""One row per follow-up action of a published incident (`exports`)."""
 INCIDENT_SCHEMA_PATH = "schema/incident.schema.json"
 CATALOG_SCHEMA_PATH = "schema/catalog.schema.json"
 
@@ -51,6 +55,8 @@ FIXED_FILES = (
     CATALOG_SCHEMA_PATH,
     EXPORT_PATH,
     EXPORT_SCHEMA_PATH,
+    INCIDENTS_CSV_PATH,
+    ACTIONS_CSV_PATH,
     FEED_PATH,
 )
 """The files every site has that are not pages (stylesheet, script, data, schemas, the feed)."""

@@ -23,12 +23,13 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from . import browse, feeds, figures, images, paths, prose, schema, tables
+from . import browse, exports, feeds, figures, images, paths, prose, schema, tables
 from .cache import PageCache, make_fresh
 from .charts import stats as chart_stats
 from .figures import Figure, build_time
 from .graph import Graph
-from .model import INTERNAL, Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
+from .model import INTERNAL, Action, Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
+from .recurrence import Recurrence
 from .snippets import Snippets
 from .strip import incident_strip
 from .templating import Templates
@@ -42,6 +43,12 @@ Beyond a few hundred rows a table is scrolled, not read, and it weighs on every 
 
 ENTITY_BOOST = 5
 """Search boost of cause and lesson pages, so that they rank above the incidents for their own names."""
+
+LATER_SHOWN = 5
+"""Later incidents an incident's page names for one of its open actions that recurred (the oldest first)."""
+
+LESSON_RECURRENCES_SHOWN = 20
+"""Recurrences through a lesson that its page lists, the newest first."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,15 @@ class LinkedIncident(NamedTuple):
     incident: Incident
     url: str | None
     reasons: tuple[tuple[str, str], ...] = ()
+
+
+class RecurredAction(NamedTuple):
+    """One of an incident's open actions that later incidents needed again: the action, the
+    first `LATER_SHOWN` of them with the time since this incident, and how many more."""
+
+    action: Action
+    later: list[tuple[Incident, str]]
+    more: int
 
 
 class LinkedEntity(NamedTuple):
@@ -267,6 +283,9 @@ class Renderer:
         graph, catalog = self.graph, self.catalog
         explicit = graph.related.get(incident.id, [])
         suggestions = graph.suggested.get(incident.id)
+        earlier = graph.recurrences.of_later.get(incident.id, ())
+        later = graph.recurrences.of_earlier.get(incident.id, ())
+        earlier_more = incident.id in graph.recurrences.more
 
         def make() -> Page:
             link = self.linker(src)
@@ -297,6 +316,7 @@ class Renderer:
                 suggested=suggested,
                 triage_url=link(paths.TRIAGE_INDEX),
                 strip=incident_strip(incident, figures_of_incident, graph.built_at, self.messages),
+                **self._recurrence_values(src, earlier, later, earlier_more),
             )
             return Page(src, text)
 
@@ -304,12 +324,46 @@ class Renderer:
         # suggestion list as the same object while none of its incidents changed, and the
         # figures while the incident did not change (except for an ongoing outage's, which run until now)
         figures_of_incident = graph.figures[incident.id]
-        inputs = (incident, catalog, suggestions, figures_of_incident, *(graph.by_id.get(other) for other in explicit))
+        inputs = (
+            incident,
+            catalog,
+            suggestions,
+            figures_of_incident,
+            earlier,  # the recurrence tuples stay the same objects while their incidents do (`recurrence.keep_unchanged`)
+            later,
+            earlier_more,
+            *(graph.by_id.get(other) for other in explicit),
+        )
         # and the image files it shows: a changed image (another size) is another object
         files = self.images_of(incident)
         return self.reuse(
             ("incident-page", incident.id), (*inputs, *files), lambda: self._showing_images(incident, src, files, make)
         )
+
+    def _recurrence_values(
+        self, src: str, earlier: tuple[Recurrence, ...], later: tuple[Recurrence, ...], earlier_more: bool
+    ) -> dict[str, Any]:
+        """What an incident page's section on lessons not learned shows (see `recurrence`)."""
+        snippets = Snippets(self, src)
+        by_action: dict[int, list[Recurrence]] = {}
+        for recurrence in later:
+            by_action.setdefault(recurrence.position, []).append(recurrence)
+        by_earlier: dict[str, list[Recurrence]] = {}
+        for recurrence in earlier:
+            by_earlier.setdefault(recurrence.earlier.id, []).append(recurrence)
+        return {
+            "earlier_actions": [(items[0].earlier, snippets.elapsed(items[0].seconds), items) for items in by_earlier.values()],
+            "earlier_count": len(earlier),
+            "earlier_more": earlier_more,
+            "recurred_actions": [
+                RecurredAction(
+                    items[0].action,
+                    [(r.later, snippets.elapsed(r.seconds)) for r in items[:LATER_SHOWN]],
+                    max(0, len(items) - LATER_SHOWN),
+                )
+                for items in by_action.values()
+            ],
+        }
 
     def _showing_images(
         self, incident: Incident, src: str, files: tuple[images.ImageFile, ...], make: Callable[[], Page]
@@ -355,8 +409,19 @@ class Renderer:
                 for child in catalog.tree.children[cause_id]
             ],
             lessons=graph.lessons_of_cause.get(cause_id, [])[:5],
+            **self._cause_recurrence_values(snippets, cause_id),
         )
         return Page(src, text)
+
+    def _cause_recurrence_values(self, snippets: Snippets, cause_id: str) -> dict[str, Any]:
+        """How often the cause comes back, as its page writes it (see `figures.recurrence`)."""
+        found = self.graph.cause_recurrence[cause_id]
+        gap = found.gap_median.seconds
+        return {
+            "recurrence": found,
+            "recurrence_gap": snippets.elapsed(gap) if gap is not None else "",
+            "per_year": snippets.per_year(found.per_year) if found.per_year is not None else "",
+        }
 
     def lesson_page(self, lesson_id: str) -> Page:
         lesson = self.catalog.lessons[lesson_id]
@@ -374,8 +439,17 @@ class Renderer:
             shown=len(rows),
             browse_url=self.browse_link(src, "lesson", lesson_id),
             open_actions=snippets.open_actions(actions) if actions else "",
+            **self._lesson_recurrence_values(snippets, lesson_id),
         )
         return Page(src, text)
+
+    def _lesson_recurrence_values(self, snippets: Snippets, lesson_id: str) -> dict[str, Any]:
+        """The lesson taught again while an earlier incident's action for it was open, newest first."""
+        found = self.graph.recurrences.of_lesson.get(lesson_id, ())
+        return {
+            "not_learned": [(r, snippets.elapsed(r.seconds)) for r in found[:LESSON_RECURRENCES_SHOWN]],
+            "not_learned_count": len(found),
+        }
 
     def incidents_index(self) -> Page:
         src = paths.INCIDENTS_INDEX
@@ -433,8 +507,9 @@ class Renderer:
         snippets = Snippets(self, src)
         groups = [(self.catalog.lessons[key].title if key else None, snippets.open_actions(open_actions[key])) for key in keys]
         count = sum(len(open_actions[key]) for key in keys)
+        recurred_count = len(self.graph.recurrences.of_action)
         text = self._section_front_matter("actions", search={"exclude": True}) + self._render(
-            "actions_index.md.j2", src, groups=groups, count=count, today=self.options.today
+            "actions_index.md.j2", src, groups=groups, count=count, today=self.options.today, recurred_count=recurred_count
         )
         return Page(src, text, in_nav=True)
 
@@ -460,8 +535,31 @@ class Renderer:
             found=found,
             by_year_table=tables.BY_YEAR.rows(snippets, by_year),
             by_organization_table=tables.BY_ORGANIZATION.rows(snippets, by_organization),
+            **self._stats_recurrence_values(snippets),
         )
         return Page(src, text, in_nav=True)
+
+    def _stats_recurrence_values(self, snippets: Snippets) -> dict[str, Any]:
+        """The statistics page's recurrence: lessons not learned, counted, and how often each
+        cause comes back (the causes some organization had more than once, in the tree's order);
+        and the links to the exports."""
+        graph, causes = self.graph, self.catalog.causes
+        rows = [
+            (causes[cause_id], graph.cause_recurrence[cause_id])
+            for _, cause_id in self.catalog.tree.order
+            if graph.cause_recurrence[cause_id].gaps
+        ]
+        link = snippets.link
+        return {
+            "recurred": graph.recurrences.incidents,
+            "published": len(graph.incidents),
+            "cause_recurrence_table": tables.CAUSE_RECURRENCE.rows(snippets, rows) if rows else "",
+            "exports": {
+                "incidents_csv": link(paths.INCIDENTS_CSV_PATH),
+                "actions_csv": link(paths.ACTIONS_CSV_PATH),
+                "json": link(paths.EXPORT_PATH),
+            },
+        }
 
     def triage_page(self) -> Page:
         """`triage/`: the published incidents whose causes are not yet classified, oldest first."""
@@ -519,6 +617,14 @@ class Renderer:
                 feeds.export_json(self.graph, use_directory_urls=directory_urls, site_url=site_url, reuse=self.reuse),
             ),
             Asset(feeds.EXPORT_SCHEMA_PATH, schema.dumps(feeds.export_schema(self.catalog))),
+            Asset(
+                exports.INCIDENTS_CSV_PATH,
+                exports.incidents_csv(self.graph, use_directory_urls=directory_urls, site_url=site_url, reuse=self.reuse),
+            ),
+            Asset(
+                exports.ACTIONS_CSV_PATH,
+                exports.actions_csv(self.graph, use_directory_urls=directory_urls, site_url=site_url, reuse=self.reuse),
+            ),
             *(
                 Asset(path, text)
                 for path, text in feeds.site_feeds(

@@ -9,15 +9,16 @@ Templates receive a page's `Snippets` as `snippets`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import paths, prose
+from . import figures, paths, prose
 from .messages import Messages, english
 from .model import Action, Incident
+from .recurrence import Recurrence
 
 if TYPE_CHECKING:
     from .render import Renderer
@@ -100,17 +101,50 @@ class Snippets:
         url = self.renderer.incident_link(self.src, incident.id)
         return Markup(f'<a href="{escape(url)}">{escape(incident.title)}</a>' if url else escape(incident.title))
 
-    def rows(self, kind: str, items: Iterable[tuple[Incident, Any]], make: Callable[[Incident, Any], str]) -> Markup:
+    def rows(
+        self,
+        kind: str,
+        items: Iterable[tuple[Incident, Any]],
+        make: Callable[[Incident, Any], str],
+        also: Callable[[Incident, Any], object] | None = None,
+    ) -> Markup:
         """One line of HTML per item, each made from one incident (and the catalog), so that
-        `mkdocs serve` remakes only the lines of a changed incident."""
+        `mkdocs serve` remakes only the lines of a changed incident; `also(incident, extra)`:
+        what else a line is made from (compared by identity, as the rest)."""
         reuse, catalog, src = self.renderer.reuse, self.catalog, self.src
         return Markup(
             "".join(
-                reuse((kind, src, id(extra)), (incident, extra, catalog), lambda i=incident, x=extra: make(i, x))  # type: ignore[misc]
+                reuse(
+                    (kind, src, id(extra)),
+                    (incident, extra, catalog) if also is None else (incident, extra, catalog, also(incident, extra)),
+                    lambda i=incident, x=extra: make(i, x),  # type: ignore[misc]
+                )
                 + "\n"
                 for incident, extra in items
             )
         )
+
+    def elapsed(self, seconds: float) -> str:
+        """The time between two incidents: whole days (`260 days`), or hours and minutes under a day."""
+        if seconds >= figures.DAY:
+            return self.messages.text("recurrence.days", count=int(seconds // figures.DAY))
+        return figures.format_duration(seconds, self.messages.durations)
+
+    def per_year(self, value: float) -> str:
+        """A rate with one decimal, in the language's way of writing it (`1.3`, `1,3`)."""
+        return f"{value:.1f}".replace(".", self.messages.text("recurrence.decimal_point"))
+
+    def recurred(self, recurrences: Sequence[Recurrence]) -> Markup:
+        """An open action's mark: the first later incident that needed it again, how long after,
+        and how many more did."""
+        if not recurrences:
+            return Markup("")
+        first = recurrences[0]
+        words = self.messages.html
+        text = words("recurrence.marker", incident=self.incident_title(first.later), elapsed=self.elapsed(first.seconds))
+        if len(recurrences) > 1:
+            text = words("recurrence.marker_more", marker=text, count=len(recurrences) - 1)
+        return Markup(f'<span class="okb-recurred">{text}</span>')
 
     def ticket(self, action: Action) -> Markup:
         """The action's ticket as a link named by its key and host, or nothing."""
@@ -137,9 +171,16 @@ class Snippets:
         return Markup(f'<span class="okb-action-status okb-action-status--{action.status}">{text}</span>')
 
     def open_actions(self, items: Iterable[tuple[Incident, Action]]) -> Markup:
-        """Open follow-up actions as list items, each with its incident, owner, due date, and
-        whether it is overdue on the day of the build."""
+        """Open follow-up actions as list items, each with its incident, owner, due date,
+        whether it is overdue on the day of the build, and whether a later incident of the same
+        organization needed it again (see `recurrence`)."""
         today = self.renderer.options.today
+        of_action = self.renderer.graph.recurrences.of_action
+
+        def recurrences(incident: Incident, action: Action) -> tuple[Recurrence, ...] | None:
+            position = next(p for p, each in enumerate(incident.actions) if each is action)
+            return of_action.get((incident.id, position))
+
         html = self.messages.html
         overdue_badge = f' <span class="okb-overdue">{html("actions.overdue")}</span>'
 
@@ -150,9 +191,11 @@ class Snippets:
             status = f" {self.action_status(action)}" if action.status != "open" else ""
             ticket = f" {self.ticket(action)}" if action.ticket else ""
             source = html("actions.from", incident=self.incident_title(incident))
+            again = recurrences(incident, action)
+            recurred = f" {self.recurred(again)}" if again else ""
             return (
                 f"<li>{prose.to_inline_html(action.action or '')}{status}{ticket}{self.internal(action)} "
-                f'<span class="okb-muted">{source}{owner}{due}</span>{overdue}</li>'
+                f'<span class="okb-muted">{source}{owner}{due}</span>{overdue}{recurred}</li>'
             )
 
-        return self.rows("open-action", items, item)
+        return self.rows("open-action", items, item, recurrences)

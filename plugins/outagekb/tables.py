@@ -328,3 +328,31 @@ def group_table(heading: str, facet: str) -> Table[Group]:
 
 BY_YEAR = group_table("table.year", "year")
 BY_ORGANIZATION = group_table("table.organization", "organization")
+
+
+# how often causes come back -------------------------------------------------------------
+
+CauseRecurrenceRow = tuple[Cause, figures.RecurrenceFigures]
+
+
+def _recurring_cause(snippets: Snippets, row: CauseRecurrenceRow) -> str:
+    cause = row[0]
+    return f'<a href="{escape(snippets.link(paths.cause_page(cause.id)))}">{escape(cause.title)}</a>'
+
+
+def _gap(snippets: Snippets, row: CauseRecurrenceRow) -> str:
+    gap = row[1].gap_median.seconds
+    return escape(snippets.elapsed(gap)) if gap is not None else escape(snippets.messages.durations.unknown)
+
+
+CAUSE_RECURRENCE: Table[CauseRecurrenceRow] = Table(
+    "okb-cause-recurrence",
+    (
+        Column("table.cause", _recurring_cause),
+        Column("recurrence.gap", _gap, nowrap=True),
+        Column("recurrence.gaps", lambda s, row: str(row[1].gaps)),
+        Column("recurrence.per_year", lambda s, row: escape(s.per_year(row[1].per_year or 0.0))),
+    ),
+    head_searched=False,
+)
+"""The statistics page's table of the causes some organization had more than once."""
