@@ -221,8 +221,17 @@ INCIDENT = Record(
         Field("retrospective", RECORD, "what went well, what went wrong, where we got lucky", record=RETROSPECTIVE),
         Field("draft", BOOL, "`true`: shown by `mkdocs serve` only", default="false"),
         Field("source", RECORD, "where the incident was imported from; written by `outagekb import`", record=SOURCE),
+        Field(
+            "duplicate_of",
+            ID,
+            "the incident this one was merged into; the file then holds nothing else, and its page sends readers there",
+            refers="incident",
+        ),
     ),
 )
+
+PLACEHOLDER_FIELD = "duplicate_of"
+"""The field that makes an incident file a placeholder: with it, the file holds nothing else."""
 
 CATALOG_CAUSE = Record(
     "cause",
