@@ -78,6 +78,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         for watched in (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)):
             if watched and watched not in config.watch and os.path.exists(watched):
                 config.watch.append(watched)
+        if paths.THEME_DIR not in config.theme.dirs:  # last: the site's theme and custom_dir come first
+            config.theme.dirs.append(paths.THEME_DIR)
         if paths.STYLESHEET not in config.extra_css:
             config.extra_css.append(paths.STYLESHEET)
         # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
@@ -134,6 +136,10 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
     @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.pop(page.file.src_uri, None)  # once back in the page, not kept twice
+        if page.meta.get("outagekb_redirect"):
+            # a merged incident's page: its canonical address is the incident that stays, which its
+            # template names; without its own, MkDocs' sitemap (written before the pages) leaves it out
+            page.canonical_url = page.abs_url = None
         html = restore_html_blocks(html, self.marker, blocks) if blocks else html
         return self.serve.banner + html if self.serve is not None else html
 
