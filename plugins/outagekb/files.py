@@ -1,4 +1,5 @@
-"""The renderer's pages and files as MkDocs `File`s, added to the build's files.
+"""The renderer's pages and files as MkDocs `File`s, added to the build's files, and the
+parts of the site's configuration they need (`use_site_parts`).
 
 One function, so that `on_files` is one call: each page is lifted (its HTML blocks kept
 aside for `on_page_content`) as it is made, so the whole pages are never all held at
@@ -17,6 +18,18 @@ from . import paths, prose
 from .problems import OutagekbError, Problem
 from .render import Renderer
 from .serve import LiftedPage, ServeSession, lift
+
+
+def use_site_parts(config: MkDocsConfig) -> None:
+    """What every generated page needs from the site's configuration, added once: the
+    stylesheet, the browse script and outagekb's theme templates (a merged incident's page)."""
+    if paths.THEME_DIR not in config.theme.dirs:  # last: the site's theme and custom_dir come first
+        config.theme.dirs.append(paths.THEME_DIR)
+    if paths.STYLESHEET not in config.extra_css:
+        config.extra_css.append(paths.STYLESHEET)
+    # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
+    if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
+        config.extra_javascript.append(paths.BROWSE_SCRIPT)
 
 
 def drop_incident_sources(files: Files, incidents_dir: str) -> None:

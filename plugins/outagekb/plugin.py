@@ -22,10 +22,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from . import paths
 from .blocks import new_marker, restore_html_blocks
 from .config import OutagekbConfig
-from .files import add_generated, drop_incident_sources
+from .files import add_generated, drop_incident_sources, use_site_parts
 from .graph import build_graph
 from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
@@ -78,13 +77,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         for watched in (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)):
             if watched and watched not in config.watch and os.path.exists(watched):
                 config.watch.append(watched)
-        if paths.THEME_DIR not in config.theme.dirs:  # last: the site's theme and custom_dir come first
-            config.theme.dirs.append(paths.THEME_DIR)
-        if paths.STYLESHEET not in config.extra_css:
-            config.extra_css.append(paths.STYLESHEET)
-        # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
-        if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
-            config.extra_javascript.append(paths.BROWSE_SCRIPT)
+        use_site_parts(config)
         kb, problems = load_knowledge_base(
             self.incidents_dir,
             catalog,
