@@ -206,8 +206,10 @@ def knowledge_base(folder: Path, *, with_internal: bool, audience_line: str = ""
     write(incidents / f"{PUBLIC_ID}.yaml", public_incident(with_internal_parts=with_internal))
     write(incidents / f"{OTHER_PUBLIC_ID}.yaml", OTHER_PUBLIC)
     write(incidents / f"{PUBLIC_ID}.md", "The push skipped the canary region.\n")
+    write(incidents / "2024-05-01-example-checkout-again.yaml", f"duplicate_of: {PUBLIC_ID}\n")
     if with_internal:
         write(incidents / f"{INTERNAL_ID}.yaml", INTERNAL)
+        write(incidents / "2019-02-03-zqxbank-ledger-twice.yaml", f"duplicate_of: {INTERNAL_ID}\n")
         write(incidents / f"{INTERNAL_ID}.md", "Zqx-analysis of the ledger.\n")
         write(incidents / f"{PUBLIC_ID}.internal.md", f"Zqx-internal-analysis.\n\n![Zqx](./{PUBLIC_ID}/zqx-internal.png)\n")
         for owner, name in ((INTERNAL_ID, "zqx-diagram.png"), (PUBLIC_ID, "zqx-notes.png"), (PUBLIC_ID, "zqx-internal.png")):
@@ -254,6 +256,7 @@ def test_the_public_build_holds_no_internal_byte(sites: dict[str, Path]) -> None
     assert "incidents.csv" in names and "actions.csv" in names
     assert marked(site) == []
     assert not (site / "incidents" / INTERNAL_ID).exists()
+    assert (site / "incidents" / "2024-05-01-example-checkout-again" / "index.html").is_file()  # merged into a public one
 
 
 def test_the_internal_build_shows_every_marker(sites: dict[str, Path]) -> None:

@@ -70,7 +70,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
         rewrite(folder / TELEMETRY, sub(r"^title: .*$", "title: A suggested incident renamed")),
     ),
     "removed": lambda folder: (folder / DYN).unlink(),
-    "added": lambda folder: shutil.copy(folder / DYN, folder / "2016-10-22-dyn-mirai-ddos-again.yaml"),
+    # a copy a year later: the same times would be a possible duplicate (a warning)
+    "added": lambda folder: (folder / "2017-10-21-dyn-mirai-ddos-again.yaml").write_text(
+        (folder / DYN).read_text(encoding="utf-8").replace("2016-10-2", "2017-10-2"), encoding="utf-8"
+    ),
     "catalog title": lambda folder: rewrite(
         folder / "catalog.yaml", sub(r"^(\s+title: ).*$", r"\g<1>A cause renamed in the catalog")
     ),

@@ -4,8 +4,9 @@ A knowledge base may hold what must not leave the company. `for_audience` is app
 where a build reads the model (the plugin's `on_config`, `outagekb render`), and every page,
 index, search entry, feed, export, chart, count and related list is made from what it
 returns, so nothing downstream needs to remember the rule. For the public audience, internal
-incidents do not exist, and a public incident keeps none of its internal entries, notes or
-analysis, nor links to incidents that are not public.
+incidents do not exist (nor the addresses of incidents merged into them), and a public
+incident keeps none of its internal entries, notes or analysis, nor links to incidents that
+are not public.
 """
 
 from __future__ import annotations
@@ -56,10 +57,13 @@ def for_audience(
         return kb, LeftOut()
     public = [incident for incident in kb.incidents if incident.is_public]
     public_ids = {incident.id for incident in public}
+    # a merged incident's address follows the incident it was merged into
+    placeholders = tuple(p for p in kb.placeholders if p.duplicate_of in public_ids)
+    linkable = public_ids | {p.id for p in placeholders}
     incidents: list[Incident] = []
     entries = 0
     for incident in public:
-        related = tuple(other for other in incident.related if other in public_ids)
+        related = tuple(other for other in incident.related if other in linkable)
         kept = reuse.get(incident.id) if reuse is not None else None
         if kept is not None and kept[0] is incident and kept[1] == related:
             part = kept[2]
@@ -73,7 +77,7 @@ def for_audience(
         for gone in set(reuse) - public_ids:
             del reuse[gone]
     left_out = LeftOut(len(kb.incidents) - len(public), entries)
-    return replace(kb, incidents=tuple(incidents), audience=PUBLIC), left_out
+    return replace(kb, incidents=tuple(incidents), placeholders=placeholders, audience=PUBLIC), left_out
 
 
 def audience_note(kb: KnowledgeBase, left_out: LeftOut) -> str:

@@ -442,7 +442,7 @@ def _expected(f: spec.Field) -> str:
     if f.kind == spec.ID and f.refers == "severity":
         return "a severity level (one word, such as `major`)"
     if f.kind == spec.ID and f.refers:
-        return f"a {f.refers} id"
+        return f"{'an' if f.refers[0] in 'aeiou' else 'a'} {f.refers} id"
     return {
         spec.LINE: "one line of text",
         spec.MARKDOWN: "text (Markdown)",

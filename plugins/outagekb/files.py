@@ -23,10 +23,13 @@ from .serve import LiftedPage, ServeSession, lift
 
 def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
     """What every outagekb site needs in its configuration: the input folders watched by
-    `mkdocs serve`, the stylesheet, and the browse page's script."""
+    `mkdocs serve`, the stylesheet, the browse page's script and outagekb's theme templates
+    (a merged incident's page)."""
     for folder in watched:
         if folder and folder not in config.watch and os.path.exists(folder):
             config.watch.append(folder)
+    if paths.THEME_DIR not in config.theme.dirs:  # last: the site's theme and custom_dir come first
+        config.theme.dirs.append(paths.THEME_DIR)
     if paths.STYLESHEET not in config.extra_css:
         config.extra_css.append(paths.STYLESHEET)
     # on every page, so that it also starts after Material's instant navigation; it acts only on browse/

@@ -38,6 +38,7 @@ class Graph:
     figures: dict[str, IncidentFigures] = field(default_factory=dict)  # every incident, drafts included
     suggested: dict[str, list[Suggestion]] = field(default_factory=dict)  # computed related incidents
     relatedness: tuple[tuple[object, ...], ...] = ()  # what `suggested` was computed from, id first
+    survivors: dict[str, str] = field(default_factory=dict)  # a placeholder's id -> the incident it was merged into
     built_at: datetime = field(default_factory=build_time)  # the build's moment: the end of an ongoing outage
     recurrences: Recurrences = field(default_factory=Recurrences)  # lessons not learned (see `recurrence`)
     cause_recurrence: dict[str, RecurrenceFigures] = field(default_factory=dict)  # every cause, narrower ones included
@@ -84,8 +85,12 @@ def build_graph(kb: KnowledgeBase, previous: Graph | None = None, *, now: dateti
         for action in incident.actions:
             if action.is_open:
                 actions[action.lesson].append((incident, action))
+    graph.survivors = survivors = kb.survivors
     for incident in kb.incidents:
-        for other in incident.related:
+        for named in incident.related:
+            other = survivors.get(named, named)  # a merged incident's links lead to the one that stays
+            if other == incident.id:
+                continue
             if other not in related[incident.id]:
                 related[incident.id].append(other)
             if incident.id not in related[other] and not incident.draft:

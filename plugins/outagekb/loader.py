@@ -11,11 +11,11 @@ import gc
 import os
 import re
 from collections import abc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from . import images, markup, model, spec
+from . import duplicates, images, markup, model, spec
 from .convert import Converter, IdUse, Invalid, Value, Values, one_of, quote, suggestion
 from .paths import id_problem, is_inside
 from .problems import WARNING, Problem, display_path, errors
@@ -51,6 +51,12 @@ class Loaded:
     """When impact began, also for a file with problems: lists of valid ids put the newest first."""
     images: list[markup.ImageUse] = field(default_factory=list)
     """The images its Markdown names, checked against the files on every load (`images.check_uses`)."""
+    span: duplicates.Span | None = None
+    """What the check for possible duplicates reads of the incident, also without `incident`."""
+    placeholder: model.Placeholder | None = None
+    """The file is a placeholder (`duplicate_of`) without problems of its own."""
+    draft: bool = False
+    """`draft: true`, also for a file with problems: a placeholder cannot name a draft."""
     visibility: str | None = None
     """`public` or `internal` (given, or the site's default), also for a file with problems; None
     when it could not be read: `check_visibility` compares it across files."""
@@ -255,6 +261,8 @@ def load_incident(
     root, problems = read_file(path)
     if root is None:
         return Loaded(path, None, [], problems)
+    if _is_placeholder(root):
+        return load_placeholder(incident_id, path, root, problems, analysis_path)
     converter = Converter(path, {"organization": organization} if organization else None)
     values = converter.record(root, spec.INCIDENT, "", partial=True)
     problems += converter.problems
@@ -340,8 +348,9 @@ def load_incident(
 
     id_uses = converter.id_uses
     shown_to = _text(values, "visibility", visibility)
+    draft = values.get("draft") is True
     if errors(problems) or started is None or any(name not in values for name in _required(values)):
-        return Loaded(path, None, id_uses, problems, started, image_uses, shown_to)
+        return Loaded(path, None, id_uses, problems, started, image_uses, draft=draft, visibility=shown_to)
     incident = model.Incident(
         id=incident_id,
         path=path,
@@ -369,7 +378,7 @@ def load_incident(
         analysis=analysis,
         analysis_path=analysis_path,
         retrospective=_retrospective(values.get("retrospective")),
-        draft=values.get("draft") is True,
+        draft=draft,
         unclassified=values.get("unclassified") is True,
         source=_source(values.get("source")),
         visibility=shown_to,
@@ -377,7 +386,120 @@ def load_incident(
         internal_analysis=internal_analysis,
         internal_analysis_path=internal_analysis_path,
     )
-    return Loaded(path, incident, id_uses, problems, started, image_uses, shown_to)
+    at = _node_at(root, "started")
+    span = duplicates.span_of(incident, at.line, at.column)
+    return Loaded(path, incident, id_uses, problems, started, image_uses, span, draft=draft, visibility=shown_to)
+
+
+# placeholders -----------------------------------------------------------------
+
+
+def _is_placeholder(root: Node) -> bool:
+    """Whether the file is a placeholder: `duplicate_of` is given. `duplicate_of:` with nothing
+    after it means "not given", as for every other field, unless the file holds nothing else."""
+    if not isinstance(root, Mapping):
+        return False
+    node = root.get(spec.PLACEHOLDER_FIELD)
+    return node is not None and (not (isinstance(node, Scalar) and node.is_null) or len(root.entries) == 1)
+
+
+PLACEHOLDER_NAMES_SHOWN = 3
+"""How many of the fields given beside `duplicate_of` its message names."""
+
+
+def load_placeholder(
+    incident_id: str, path: str, root: Mapping, problems: list[Problem], analysis_path: str | None = None
+) -> Loaded:
+    """A merged incident's file: `duplicate_of` and nothing else. Another field beside it is an
+    error, not ignored, since what it says would vanish from the site; the id it names is
+    checked with the others once every file is read (`check_placeholders`)."""
+    name = spec.PLACEHOLDER_FIELD
+    node = root.get(name)
+    assert node is not None
+    converter = Converter(path)
+    target = converter.value(node, spec.INCIDENT.by_name[name], name)
+    problems = problems + converter.problems
+    into = f"`{target}`" if isinstance(target, str) else "the incident that stays"
+    others = [key for key, _ in root.entries if key.text != name]
+    if others:
+        names = [f"`{key.text}`" for key in others]
+        if len(names) > PLACEHOLDER_NAMES_SHOWN + 1:
+            names = [*names[:PLACEHOLDER_NAMES_SHOWN], f"{len(names) - PLACEHOLDER_NAMES_SHOWN} more fields"]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        message = (
+            f"{others[0].text}: `{name}` (line {node.line}) makes this file a placeholder, which shows nothing else, "
+            f"so {listed} would vanish; move what {'it says' if len(others) == 1 else 'they say'} into {into} and "
+            f"remove {'it' if len(others) == 1 else 'them'}, or remove `{name}` if this incident is not a duplicate"
+        )
+        problems.append(Problem(path, others[0].line, others[0].column, message))
+    if analysis_path is not None:
+        problems.append(
+            Problem(
+                analysis_path,
+                1,
+                1,
+                f"the analysis of a placeholder (`{name}` in `{os.path.basename(path)}`, line {node.line}), which shows "
+                f"none; move it into the analysis of {into} and remove this file",
+            )
+        )
+    if target is None:
+        problems.append(
+            Problem(path, node.line, node.column, f"{name}: is empty; write the id of the incident this one duplicates")
+        )
+    if target == incident_id:
+        problems.append(
+            Problem(path, node.line, node.column, f"{name}: names this incident itself; name the incident it duplicates")
+        )
+    if errors(problems) or not isinstance(target, str):
+        return Loaded(path, None, converter.id_uses, problems)
+    return Loaded(path, None, converter.id_uses, problems, placeholder=model.Placeholder(incident_id, path, target))
+
+
+def check_placeholders(loaded: abc.Sequence[Loaded], incident_ids: abc.Container[str]) -> list[Problem]:
+    """A placeholder must name an incident that stays and is published: not another
+    placeholder (one step leads readers on, so the chain is shortened to its end) and not
+    a draft. Unknown ids are `check_ids`' to report."""
+    by_id = {os.path.splitext(os.path.basename(item.path))[0]: item for item in loaded}
+    problems: list[Problem] = []
+    name = spec.PLACEHOLDER_FIELD
+    for item in loaded:
+        placeholder = item.placeholder
+        if placeholder is None or placeholder.duplicate_of not in incident_ids:
+            continue
+        use = next(use for use in item.id_uses if use.where == name)
+        target = by_id.get(placeholder.duplicate_of)
+        if target is None:
+            continue
+        message = None
+        further = target.placeholder
+        if further is not None:
+            end = _chain_end(further, by_id)
+            stays = f"name `{end}`, the incident that stays" if end is not None else "name the incident that stays"
+            message = f"{name}: `{further.id}` is a placeholder too (a duplicate of `{further.duplicate_of}`); {stays}"
+        elif target.draft:
+            message = (
+                f"{name}: `{placeholder.duplicate_of}` is a draft, which the site does not publish; publish it "
+                "(remove `draft: true`) before merging into it, or merge the other way"
+            )
+        if message is not None:
+            problems.append(Problem(item.path, use.line, use.column, message))
+    return problems
+
+
+def _chain_end(placeholder: model.Placeholder, by_id: abc.Mapping[str, Loaded]) -> str | None:
+    """The incident a chain of placeholders ends at, or None when it ends nowhere (a loop,
+    or a file that is no incident)."""
+    seen = {placeholder.id}
+    while True:
+        item = by_id.get(placeholder.duplicate_of)
+        if item is None:
+            return None
+        if item.placeholder is None:
+            return placeholder.duplicate_of
+        placeholder = item.placeholder
+        if placeholder.id in seen:
+            return None
+        seen.add(placeholder.id)
 
 
 _ORDINALS = {2: "a second", 3: "a third", 4: "a fourth"}
@@ -940,9 +1062,9 @@ def _load_knowledge_base(
             image_problems = images.check_uses(item.images, path, incident_id, image_folders)
             problems += image_problems
             if errors(image_problems):
-                item = Loaded(item.path, None, item.id_uses, item.problems, item.started, visibility=item.visibility)
+                item = replace(item, incident=None, images=[])
         if not models and item.incident is not None:
-            item = Loaded(item.path, None, item.id_uses, item.problems, item.started, visibility=item.visibility)
+            item = replace(item, incident=None, images=[])
         loaded.append(item)
         problems += item.problems
     if counts is not None:
@@ -950,9 +1072,16 @@ def _load_knowledge_base(
     incident_ids = {incident_id for incident_id, _ in listing.incidents}
     if ids is not None:
         ids.update(incident_ids)
-    id_problems = check_ids(loaded, catalog, incident_ids, _newest_first(listing.incidents, loaded))
+    placeholders = {item.placeholder.id for item in loaded if item.placeholder is not None}
+    newest = [incident_id for incident_id in _newest_first(listing.incidents, loaded) if incident_id not in placeholders]
+    id_problems = check_ids(loaded, catalog, incident_ids, newest) + check_placeholders(loaded, incident_ids)
     problems += id_problems
     problems += check_visibility(loaded)
     broken = {p.path for p in errors(id_problems)}
     incidents = tuple(item.incident for item in loaded if item.incident is not None and item.path not in broken)
-    return model.KnowledgeBase(catalog, incidents, organization), sorted(set(problems))
+    kept = tuple(item.placeholder for item in loaded if item.placeholder is not None and item.path not in broken)
+    survivors = {p.id: p.duplicate_of for p in kept}
+    problems += duplicates.possible_duplicates(
+        (item.span for item in loaded if item.span is not None), lambda path: _relative(path, incidents_dir), survivors
+    )
+    return model.KnowledgeBase(catalog, incidents, organization, placeholders=kept), sorted(set(problems))

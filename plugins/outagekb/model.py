@@ -164,6 +164,17 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
+class Placeholder:
+    """The file of an incident merged into another (`duplicate_of`): not an incident, so that
+    no index, figure or feed can count it, only an address that sends readers on."""
+
+    id: str
+    path: str
+    duplicate_of: str
+    """The id of the incident that stays, a published one."""
+
+
+@dataclass(frozen=True, slots=True)
 class Cause:
     id: str
     title: str
@@ -316,7 +327,14 @@ class KnowledgeBase:
     """The site's default organization, for incident files that name none."""
     audience: str = INTERNAL
     """Who the build is for: `public` once `audience.for_audience` left out everything internal."""
+    placeholders: tuple[Placeholder, ...] = ()
+    """The files of merged incidents, kept apart from `incidents`: each only keeps its address."""
 
     @property
     def published(self) -> tuple[Incident, ...]:
         return tuple(i for i in self.incidents if not i.draft)
+
+    @property
+    def survivors(self) -> dict[str, str]:
+        """A placeholder's id -> the id of the incident it was merged into."""
+        return {p.id: p.duplicate_of for p in self.placeholders}

@@ -134,6 +134,12 @@ def generated_paths(incident_ids: Iterable[str], cause_ids: Iterable[str], lesso
     ]
 
 
+THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
+"""outagekb's own theme templates, after the site's theme in its folders: a custom_dir may replace them."""
+REDIRECT_TEMPLATE = "outagekb-redirect.html"
+"""The theme template of a merged incident's page: the site's page with a refresh and a canonical link."""
+
+
 def cause_feed_path(cause_id: str) -> str:
     return f"causes/{cause_id}/feed.xml"
 

@@ -133,6 +133,10 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
     @event_priority(100)  # first: other plugins see the whole page, as if its HTML had gone through Markdown
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.pop(page.file.src_uri, None)  # once back in the page, not kept twice
+        if page.meta.get("outagekb_redirect"):
+            # a merged incident's page: its canonical address is the incident that stays, which its
+            # template names; without its own, MkDocs' sitemap (written before the pages) leaves it out
+            page.canonical_url = page.abs_url = None
         html = restore_html_blocks(html, self.marker, blocks) if blocks else html
         return self.serve.banner + html if self.serve is not None else html
 

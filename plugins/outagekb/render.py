@@ -28,7 +28,7 @@ from .cache import PageCache, make_fresh
 from .charts import stats as chart_stats
 from .figures import Figure, build_time
 from .graph import Graph
-from .model import INTERNAL, Action, Cause, CauseRef, Incident, Lesson, LessonRef, TimelineEntry
+from .model import INTERNAL, Action, Cause, CauseRef, Incident, Lesson, LessonRef, Placeholder, TimelineEntry
 from .recurrence import Recurrence
 from .snippets import Snippets
 from .strip import incident_strip
@@ -253,6 +253,8 @@ class Renderer:
         for incident in self.graph.kb.incidents:
             if not incident.draft or self.options.include_drafts:
                 yield self.incident_page(incident)
+        for placeholder in self.graph.kb.placeholders:
+            yield self.placeholder_page(placeholder)
         for cause_id in self.catalog.causes:
             yield self.cause_page(cause_id)
         for lesson_id in self.catalog.lessons:
@@ -364,6 +366,29 @@ class Renderer:
                 for items in by_action.values()
             ],
         }
+
+    def placeholder_page(self, placeholder: Placeholder) -> Page:
+        """A merged incident's address: a short page that sends readers on to the incident it
+        was merged into, left out of the navigation, search and the sitemap (see `plugin`)."""
+        src = paths.incident_page(placeholder.id)
+        survivor = self.graph.by_id.get(placeholder.duplicate_of)
+        url = self.incident_link(src, placeholder.duplicate_of) if survivor is not None else None
+        meta: dict[str, Any] = {"search": {"exclude": True}, "hide": ["toc"]}
+        if survivor is not None and url is not None:
+            target = paths.incident_page(survivor.id)
+            options = self.options
+            # the refresh follows a published address, whatever the link style of the page's links
+            meta["template"] = paths.REDIRECT_TEMPLATE
+            meta["outagekb_redirect"] = paths.relative_url(src, target, options.use_directory_urls)
+            meta["outagekb_canonical"] = (
+                paths.page_address(target, options.use_directory_urls, options.site_url)
+                if options.site_url
+                else meta["outagekb_redirect"]
+            )
+        text = front_matter(self.messages.text("duplicate.title"), **meta) + self._render(
+            "duplicate.md.j2", src, survivor=survivor, url=url, duplicate_of=placeholder.duplicate_of
+        )
+        return Page(src, text)
 
     def _showing_images(
         self, incident: Incident, src: str, files: tuple[images.ImageFile, ...], make: Callable[[], Page]

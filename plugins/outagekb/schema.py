@@ -142,6 +142,16 @@ def incident_schema(catalog: Catalog | None = None, *, organization: str | None 
     if organization:
         document["required"].remove("organization")
         document["properties"]["organization"]["default"] = organization
+    # a placeholder (`duplicate_of` given, not empty) holds nothing else; any other file is an incident
+    whole = {"required": document.pop("required")}
+    if "allOf" in document:
+        whole["allOf"] = document.pop("allOf")
+    document["if"] = {
+        "required": [spec.PLACEHOLDER_FIELD],
+        "properties": {spec.PLACEHOLDER_FIELD: {"not": {"type": "null"}}},
+    }
+    document["then"] = {"propertyNames": {"const": spec.PLACEHOLDER_FIELD}}
+    document["else"] = whole
     return document
 
 

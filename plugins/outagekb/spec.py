@@ -252,8 +252,17 @@ INCIDENT = Record(
             choices=VISIBILITIES,
         ),
         Field("internal_notes", MARKDOWN, "notes for the internal site only, never published"),
+        Field(
+            "duplicate_of",
+            ID,
+            "the incident this one was merged into; the file then holds nothing else, and its page sends readers there",
+            refers="incident",
+        ),
     ),
 )
+
+PLACEHOLDER_FIELD = "duplicate_of"
+"""The field that makes an incident file a placeholder: with it, the file holds nothing else."""
 
 CATALOG_CAUSE = Record(
     "cause",
