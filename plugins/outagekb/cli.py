@@ -856,10 +856,11 @@ Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog, w
 --severities your scale at its top), one example incident, the schemas for editors
 (schema/incident.schema.json and schema/catalog.schema.json, as `outagekb schema
 --write` does), requirements.txt (this same outagekb, from where it was installed, and
-the versions it runs with) and the CI file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests,
-deploys main to GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab:
-checks merge requests with a Code Quality report, deploys the default branch to GitLab
-Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
+the versions it runs with) and the CI file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests
+and lists the incidents most like each changed file in the run's summary, deploys main to
+GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab: checks merge requests
+with a Code Quality report and lists similar incidents in an artifact, deploys the default
+branch to GitLab Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
 exit codes: 0 created, 1 DIR is not empty (without --force) or cannot be written, 2 usage error.
 """
 

@@ -202,7 +202,7 @@ def parse_partially(path: str, text: str) -> tuple[Mapping | None, list[Problem]
                 entries.append((key, value))
     if not entries:
         return None, problems
-    merged = Mapping(1, 1)
+    merged = Mapping(entries[0][0].line, entries[0][0].column)  # where the file's mapping begins
     merged.entries = entries  # type: ignore[assignment]
     return merged, block_problems or problems
 
@@ -284,7 +284,7 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
     index = Index(profiles, postings, read)
     if cache_path:
         signatures = {os.path.relpath(path, folder): signature for _, path, signature in wanted}
-        _save_cache(cache_path, signatures, index)
+        _save_cache(cache_path, folder, signatures, index)
     return index
 
 
@@ -350,13 +350,13 @@ def _decode(counts: str) -> dict[int, int]:
     return found
 
 
-def _save_cache(path: str, signatures: dict[str, list[int] | None], index: Index) -> None:
+def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None], index: Index) -> None:
     """Write the cache whole into a temporary file, then put it in place, so that a run that
     stops halfway leaves the previous cache; a folder that cannot be written is no error."""
     data = {
         "format": CACHE_FORMAT,
         "outagekb": __version__,
-        "folder": os.path.abspath(os.path.dirname(os.path.dirname(os.path.dirname(path)))),
+        "folder": os.path.abspath(folder),
         "files": [
             [
                 p.path,
