@@ -210,7 +210,7 @@ def parse_partially(path: str, text: str) -> tuple[Mapping | None, list[Problem]
 # the knowledge base's index ---------------------------------------------------------------------
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FILE = os.path.join(".cache", "outagekb", "similar.json")
 """Where the index is kept between runs, relative to the knowledge base's folder."""
 
@@ -218,12 +218,37 @@ CACHE_FILE = os.path.join(".cache", "outagekb", "similar.json")
 @dataclass
 class Index:
     """Every incident of the knowledge base as a profile without its words, and the words as
-    postings (stem -> {position in `profiles`: count}), which is what BM25 reads."""
+    postings (stem -> {position in `profiles`: count}), which is what BM25 reads. Postings
+    from the cache stay as the cache writes them until a word is asked for: a query needs
+    the postings of its own few dozen words, not of every word."""
 
     profiles: list[Profile]
     postings: dict[str, dict[int, int]]
     read: int = 0
     """How many files this run had to read (the others came from the cache)."""
+    encoded: dict[str, str] = field(default_factory=dict)
+    """Postings not decoded yet, as the cache writes them (`3:1 17:2`)."""
+
+    def counts(self, term: str) -> dict[int, int]:
+        """Which incidents use a word, and how often."""
+        found = self.postings.get(term)
+        if found is None:
+            found = self.postings[term] = _decode(self.encoded.pop(term, ""), len(self.profiles))
+        return found
+
+    def holders(self, term: str) -> int:
+        """How many incidents use a word, without decoding its postings."""
+        found = self.postings.get(term)
+        if found is not None:
+            return len(found)
+        encoded = self.encoded.get(term, "")
+        positions = encoded[: encoded.find(";")] if ";" in encoded else ""
+        return positions.count(" ") + 1 if positions else 0
+
+    def every_posting(self) -> dict[str, dict[int, int]]:
+        for term in list(self.encoded):
+            self.counts(term)
+        return self.postings
 
     @property
     def average_length(self) -> float:
@@ -247,14 +272,19 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
     cached = _load_cache(cache_path, folder) if cache_path else None
     if cached is not None:
         signatures, index = cached
-        current = {os.path.relpath(path, folder): signature for _, path, signature in wanted}
+        current = {_relative(path, folder): signature for _, path, signature in wanted}
         if current == signatures:
+            return index
+        if list(current) == [p.path for p in index.profiles]:
+            index = _read_changed(folder, wanted, signatures, index)
+            if cache_path:
+                _save_cache(cache_path, folder, current, index)
             return index
         kept = {
             p.path: (position, p) for position, p in enumerate(index.profiles) if current.get(p.path) == signatures.get(p.path)
         }
         terms: dict[int, dict[str, int]] = {}
-        for term, counts in index.postings.items():
+        for term, counts in index.every_posting().items():
             for held_by, times in counts.items():
                 terms.setdefault(held_by, {})[term] = times
     else:
@@ -266,7 +296,7 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
         postings: dict[str, dict[int, int]] = {}
         read = 0
         for incident_id, path, _ in wanted:
-            relative = os.path.relpath(path, folder)
+            relative = _relative(path, folder)
             known = kept.get(relative)
             if known is not None:
                 profile, own_terms = known[1], terms.get(known[0], {})
@@ -283,9 +313,47 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
             gc.enable()
     index = Index(profiles, postings, read)
     if cache_path:
-        signatures = {os.path.relpath(path, folder): signature for _, path, signature in wanted}
+        signatures = {_relative(path, folder): signature for _, path, signature in wanted}
         _save_cache(cache_path, folder, signatures, index)
     return index
+
+
+def _read_changed(
+    folder: str, wanted: list[tuple[str, str, list[int] | None]], signatures: dict[str, list[int] | None], index: Index
+) -> Index:
+    """The cached index with the files that changed read again, when the folder holds the same
+    files as when it was cached (each keeps its position): a word's postings are decoded only
+    when a changed file used it before or uses it now; the others are written back as they were read."""
+    changed: list[tuple[int, Profile]] = []
+    for position, (incident_id, path, signature) in enumerate(wanted):
+        relative = _relative(path, folder)
+        if signatures.get(relative) != signature:
+            changed.append((position, read_incident(path, incident_id).profile))
+    moved = {position for position, _ in changed}
+    size = len(index.profiles)
+    encoded = dict(index.encoded)
+    postings = dict(index.postings)
+    tokens = [f" {position} " for position in moved]
+    for term, text in list(encoded.items()):
+        if any(token in f" {text[: text.find(';')]} " for token in tokens):  # a changed file used it
+            postings[term] = _decode(encoded.pop(term), size)
+    for counts in postings.values():
+        for position in moved:
+            counts.pop(position, None)
+    profiles = list(index.profiles)
+    for position, full in changed:
+        profiles[position] = _stored(full, profiles[position].path)
+        for word, times in full.terms.items():
+            if word in encoded:
+                postings[word] = _decode(encoded.pop(word), size)
+            postings.setdefault(word, {})[position] = times
+    return Index(profiles, {term: counts for term, counts in postings.items() if counts}, len(changed), encoded)
+
+
+def _relative(path: str, folder: str) -> str:
+    """A path below the folder, relative to it (by its text: `relpath` costs more than the rest of a warm run)."""
+    prefix = folder.rstrip(os.sep) + os.sep
+    return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, folder)
 
 
 def _stored(profile: Profile, relative: str) -> Profile:
@@ -332,22 +400,29 @@ def _load_cache(path: str, folder: str) -> tuple[dict[str, list[int] | None], In
                     length=int(length),
                 )
             )
-        postings = {str(term): _decode(str(counts)) for term, counts in data["postings"].items()}
+        encoded = data["postings"]
+        if not isinstance(encoded, dict) or not all(isinstance(counts, str) for counts in encoded.values()):
+            return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    if any(position >= len(profiles) for counts in postings.values() for position in counts):
-        return None
-    return signatures, Index(profiles, postings)
+    return signatures, Index(profiles, {}, encoded=encoded)
 
 
-def _decode(counts: str) -> dict[int, int]:
-    """`3:1 17:2` -> {3: 1, 17: 2}: the postings of one word as the cache writes them (a string
-    per word keeps the file quick to load)."""
-    found: dict[int, int] = {}
-    for pair in counts.split():
-        position, _, count = pair.partition(":")
-        found[int(position)] = int(count)
-    return found
+def _decode(counts: str, size: int) -> dict[int, int]:
+    """`3 17;1 2` -> {3: 1, 17: 2}: the postings of one word as the cache writes them, the
+    positions then the counts (a string per word keeps the file quick to load, and `int` over
+    a split string is the quickest way back); a string that does not read so, or names a
+    position past `size`, gives nothing, whatever the file holds."""
+    positions, _, times = counts.partition(";")
+    try:
+        found = dict(zip(map(int, positions.split()), map(int, times.split()), strict=True))
+    except ValueError:
+        return {}
+    return found if not found or max(found) < size else {}
+
+
+def _encode(counts: dict[int, int]) -> str:
+    return " ".join(map(str, counts)) + ";" + " ".join(map(str, counts.values()))
 
 
 def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None], index: Index) -> None:
@@ -373,13 +448,17 @@ def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None],
             ]
             for p in index.profiles
         ],
-        "postings": {term: " ".join(f"{k}:{v}" for k, v in counts.items()) for term, counts in index.postings.items()},
+        "postings": {
+            **index.encoded,
+            **{term: _encode(counts) for term, counts in index.postings.items()},
+        },
     }
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".similar-", suffix=".json")
+        os.chmod(temporary, 0o644)  # as any other file of the repository, not mkstemp's owner-only
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, separators=(",", ":"))
+            stream.write(json.dumps(data, separators=(",", ":")))  # `dumps` runs the C encoder, `dump` does not
         os.replace(temporary, path)
     except OSError:
         return
@@ -399,6 +478,10 @@ TIME_HORIZON_DAYS = 90.0
 nothing beyond TIME_HORIZON_DAYS: two write-ups of one outage start within hours."""
 BM25_K1, BM25_B = 1.2, 0.75
 WORDS_SHOWN = 5
+COMMON_SHARE, COMMON_FLOOR = 0.25, 200
+"""A word that more than a quarter of the incidents use (in a knowledge base of more than 800)
+is left out of the words' score, as a stopword of this knowledge base: it tells incidents
+apart least, and its postings are the longest to read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,18 +573,17 @@ def rank(
             shared[position].append((kind, own.get(key, key[1])))
     # words: BM25 of the draft's stems as the query
     text = [0.0] * total
-    contributions: list[dict[str, float]] = [{} for _ in range(total)]
     average = index.average_length or 1.0
+    norm = [BM25_K1 * (1 - BM25_B + BM25_B * p.length / average) for p in profiles]
+    weights: dict[str, float] = {}
+    common = max(COMMON_FLOOR, total * COMMON_SHARE)
     for term in draft.terms:
-        counts = index.postings.get(term)
-        if not counts:
+        if not 0 < index.holders(term) <= common:
             continue
-        idf = math.log(1 + (total - len(counts) + 0.5) / (len(counts) + 0.5))
+        counts = index.counts(term)
+        weight = weights[term] = math.log(1 + (total - len(counts) + 0.5) / (len(counts) + 0.5)) * (BM25_K1 + 1)
         for position, count in counts.items():
-            length = profiles[position].length
-            gain = idf * count * (BM25_K1 + 1) / (count + BM25_K1 * (1 - BM25_B + BM25_B * length / average))
-            text[position] += gain
-            contributions[position][term] = gain
+            text[position] += weight * count / (count + norm[position])
     best_text = max((t for position, t in enumerate(text) if profiles[position].path not in excluded), default=0.0)
     days: list[int | None] = [None] * total
     for position, profile in enumerate(profiles):
@@ -519,7 +601,12 @@ def rank(
     order = list(WEIGHTS)
     matches = []
     for position in candidates[:top]:
-        weighty = sorted(contributions[position].items(), key=lambda item: (-item[1], item[0]))[:WORDS_SHOWN]
+        gains = {
+            term: weight * count / (count + norm[position])
+            for term, weight in weights.items()
+            if (count := index.counts(term).get(position))
+        }
+        weighty = sorted(gains.items(), key=lambda item: (-item[1], item[0]))[:WORDS_SHOWN]
         matches.append(
             Match(
                 profiles[position],
