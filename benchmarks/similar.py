@@ -107,6 +107,45 @@ def in_process(folder: str) -> dict[str, float]:
     return found
 
 
+def measure(count: int, runs: int, seed: int, command: list[str]) -> tuple[str, ...]:
+    """One size: the medians as a table row; each run and the in-process phases are printed."""
+    folder, original = prepare(count, seed)
+    cache = os.path.join(folder, ".cache")
+    first = subprocess.run(command, cwd=folder, capture_output=True, text=True).stdout.splitlines()
+    ranked_first = first[1].split()[1] if len(first) > 1 else "?"
+    start_up = median_of(runs, lambda: timed([*outagekb(), "--version"], folder))[0]
+    no_cache = median_of(runs, lambda: timed([*command, "--no-cache"], folder))
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return timed(command, folder)
+
+    first_run = median_of(runs, cold)
+    warm = median_of(runs, lambda: timed(command, folder))
+    edited_path = os.path.join(folder, "incidents", original)
+
+    def edited() -> float:
+        with open(edited_path, "a", encoding="utf-8") as stream:
+            stream.write("# edited\n")
+        return timed(command, folder)
+
+    one_edited = median_of(runs, edited)
+    phases = in_process(folder)
+    print(f"\nN = {count:,}: each run")
+    for label, (_, times) in (("--no-cache", no_cache), ("first", first_run), ("warm", warm), ("one edited", one_edited)):
+        print(f"  {label}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+    print("  in-process: " + "; ".join(f"{label} {seconds:.3f} s" for label, seconds in phases.items()))
+    return (
+        f"{count:,}",
+        f"{no_cache[0]:.2f} s",
+        f"{first_run[0]:.2f} s",
+        f"**{warm[0]:.2f} s**",
+        f"{one_edited[0]:.2f} s",
+        f"{start_up:.2f} s",
+        "yes" if ranked_first == original.removesuffix(".yaml") else f"no ({ranked_first})",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", "-n", type=int, nargs="+", default=[1000, 10000], help="sizes (default 1000 10000)")
@@ -115,45 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = [*outagekb(), "similar", "draft.yaml", "-q"]
     print(f"load average before: {os.getloadavg()[0]:.1f}")
-    rows: list[tuple[str, ...]] = []
-    for count in args.incidents:
-        folder, original = prepare(count, args.seed)
-        cache = os.path.join(folder, ".cache")
-        first = subprocess.run(command, cwd=folder, capture_output=True, text=True).stdout.splitlines()
-        ranked_first = first[1].split()[1] if len(first) > 1 else "?"
-        start_up = median_of(args.runs, lambda: timed([*outagekb(), "--version"], folder))[0]
-        no_cache = median_of(args.runs, lambda: timed([*command, "--no-cache"], folder))
-
-        def cold() -> float:
-            shutil.rmtree(cache, ignore_errors=True)
-            return timed(command, folder)
-
-        first_run = median_of(args.runs, cold)
-        warm = median_of(args.runs, lambda: timed(command, folder))
-        edited_path = os.path.join(folder, "incidents", original)
-
-        def edited() -> float:
-            with open(edited_path, "a", encoding="utf-8") as stream:
-                stream.write("# edited\n")
-            return timed(command, folder)
-
-        one_edited = median_of(args.runs, edited)
-        phases = in_process(folder)
-        rows.append(
-            (
-                f"{count:,}",
-                f"{no_cache[0]:.2f} s",
-                f"{first_run[0]:.2f} s",
-                f"**{warm[0]:.2f} s**",
-                f"{one_edited[0]:.2f} s",
-                f"{start_up:.2f} s",
-                ranked_first == original.removesuffix(".yaml") and "yes" or f"no ({ranked_first})",
-            )
-        )
-        print(f"\nN = {count:,}: each run")
-        for label, (_, times) in (("--no-cache", no_cache), ("first", first_run), ("warm", warm), ("one edited", one_edited)):
-            print(f"  {label}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
-        print("  in-process: " + "; ".join(f"{label} {seconds:.3f} s" for label, seconds in phases.items()))
+    rows = [measure(count, args.runs, args.seed, command) for count in args.incidents]
     print(f"\nload average after: {os.getloadavg()[0]:.1f}\n")
     print(
         "| incidents | `--no-cache` | first run (writes the cache) | warm cache | one file edited "

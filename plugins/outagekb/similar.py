@@ -16,6 +16,7 @@ time and inode; a run reads again only the files that changed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import math
@@ -457,11 +458,15 @@ def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None],
         os.makedirs(os.path.dirname(path), exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".similar-", suffix=".json")
         os.chmod(temporary, 0o644)  # as any other file of the repository, not mkstemp's owner-only
+    except OSError:
+        return
+    try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(json.dumps(data, separators=(",", ":")))  # `dumps` runs the C encoder, `dump` does not
         os.replace(temporary, path)
     except OSError:
-        return
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 # ranking --------------------------------------------------------------------------------------
@@ -507,7 +512,7 @@ class Match:
             parts.append("words: " + ", ".join(self.words))
         if self.days_apart is not None:
             parts.append("started the same day" if self.days_apart == 0 else f"started {_days(self.days_apart)} apart")
-        return "; ".join(parts) or "nothing in particular (the closest of a few)"
+        return "; ".join(parts)
 
 
 def _days(days: int) -> str:
@@ -593,7 +598,7 @@ def rank(
             apart = abs(draft.started - profile.started) / 86400
             if apart <= TIME_HORIZON_DAYS:
                 scores[position] += TIME_WEIGHT / (1 + apart / TIME_SCALE_DAYS)
-                days[position] = round(apart) if apart <= 30 else None
+                days[position] = round(apart)
     candidates = [position for position in range(total) if scores[position] > 0 and profiles[position].path not in excluded]
     candidates.sort(
         key=lambda position: (-scores[position], days[position] if days[position] is not None else 1e9, profiles[position].id)
@@ -602,9 +607,9 @@ def rank(
     matches = []
     for position in candidates[:top]:
         gains = {
-            term: weight * count / (count + norm[position])
+            term: weight * times / (times + norm[position])
             for term, weight in weights.items()
-            if (count := index.counts(term).get(position))
+            if (times := index.counts(term).get(position))
         }
         weighty = sorted(gains.items(), key=lambda item: (-item[1], item[0]))[:WORDS_SHOWN]
         matches.append(
