@@ -227,6 +227,7 @@ def pull_request(tmp_path: Path, ci: str) -> tuple[Path, str]:
     edited = clone / "incidents/2023-03-20-openai-redis-py-bug.yaml"
     edited.write_text(edited.read_text(encoding="utf-8") + "# checked against the post-mortem\n", encoding="utf-8")
     (clone / "incidents/2024-07-19-crowdstrike-channel-file-291.yaml").unlink()  # deleted: nothing to compare
+    (clone / "incidents/Draft `notes`.yaml").write_text("title: x\n", encoding="utf-8")  # no id: validate's to report
     git(clone, "add", "-A")
     git(clone, "commit", "-q", "-m", "a new incident")
     return clone, base

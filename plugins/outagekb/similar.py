@@ -32,6 +32,7 @@ from . import __version__, spec
 from .convert import Converter, IdUse, Value
 from .loader import CATALOG_NAME, INCIDENT_SUFFIXES, Loaded, check_ids, scan_directory
 from .model import Catalog
+from .paths import id_problem
 from .problems import Problem
 from .yamlread import Mapping, Scalar, parse_text, read_text
 
@@ -663,11 +664,13 @@ def similar_to(
 
 def incident_files(names: Iterable[str], folder: str) -> list[str]:
     """Of paths relative to the incidents folder (as `git diff --relative` gives them), the
-    incident files that exist: `.yaml` or `.yml`, not the catalog, not in an image folder."""
+    incident files that exist: `.yaml` or `.yml`, not the catalog, not in an image folder, and
+    named as an id (a file with another name is no incident; `validate` says so)."""
     found = []
     for name in names:
         path = os.path.join(folder, name)
-        if not name.endswith(INCIDENT_SUFFIXES) or name == CATALOG_NAME or not os.path.isfile(path):
+        stem, suffix = os.path.splitext(os.path.basename(name))
+        if suffix not in INCIDENT_SUFFIXES or name == CATALOG_NAME or id_problem(stem, suffix) or not os.path.isfile(path):
             continue
         parent = os.path.dirname(path)
         if any(os.path.isfile(parent + suffix) for suffix in INCIDENT_SUFFIXES):
