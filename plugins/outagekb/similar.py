@@ -557,20 +557,42 @@ def rank(
     own = _features(draft, organization)
     own_causes = set(draft.causes)
     own_under = set(tree.with_ancestors(draft.causes))
+    # the causes under which an incident shares one of the draft's causes or their broader ones
+    related_causes = {cause for cause in catalog.causes if own_under.intersection(tree.with_ancestors([cause]))}
+    related_causes |= own_causes  # a cause the catalog does not know matches only itself
+    own_org = (draft.organization or organization or "").casefold()
+    own_tags = {value for kind, value in own if kind == "tag"}
+    own_upstream = {value for kind, value in own if kind == "upstream"}
     # what each incident shares with the draft, and how many incidents hold each shared value
-    found: list[tuple[set[tuple[str, str]], set[str], set[str]]] = []
+    found: list[tuple[set[tuple[str, str]], set[str], set[str]] | None] = []
     holders: Counter[tuple[str, str]] = Counter()
     for profile in profiles:
+        org = (profile.organization or organization or "").casefold()
+        hits = related_causes.intersection(profile.causes)
+        if (
+            org != own_org  # then no organization and no service in common
+            and not hits
+            and not (own_tags and any(tag.casefold() in own_tags for tag in profile.tags))
+            and not (own_upstream and any(name.casefold() in own_upstream for name in profile.upstream))
+        ):
+            found.append(None)  # nothing to share: the common case, kept cheap
+            continue
         values = _features(profile, organization).keys() & own.keys()
-        exact = own_causes.intersection(profile.causes)
-        under = own_under.intersection(tree.with_ancestors(profile.causes)) if own_under else set()
+        exact = own_causes.intersection(hits)
+        under = own_under.intersection(tree.with_ancestors(hits)) if hits else set()
+        if not values and not hits:
+            found.append(None)
+            continue
         holders.update(values)
         holders.update(("cause", cause) for cause in exact)
         holders.update(("broader cause", cause) for cause in under)
         found.append((values, exact, under))
     scores = [0.0] * total
     shared: list[list[tuple[str, str]]] = [[] for _ in range(total)]
-    for position, (values, exact, under) in enumerate(found):
+    for position, shares in enumerate(found):
+        if shares is None:
+            continue
+        values, exact, under = shares
         implied = set(tree.with_ancestors(exact))  # a shared cause's broader causes say nothing more
         keys = [*values, *(("cause", c) for c in exact), *(("broader cause", c) for c in under - implied)]
         for key in keys:
