@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from . import __version__, spec
 from .convert import Converter, IdUse, Value
@@ -51,6 +52,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A word without its commonest English endings, so that `resolvers`, `resolved` and
     `resolving` meet; deliberately small (no dictionary, no model), and never below three letters."""
@@ -113,9 +115,17 @@ TITLE_REPEAT = 2
 """A title word counts as often as two in the summary: the title is the write-up's gist."""
 
 
-def read_incident(path: str, incident_id: str | None = None, organization: str | None = None) -> Reading:
+RANKED_FIELDS = frozenset({"title", "organization", "services", "upstream", "tags", "causes", "started", *TEXT_FIELDS})
+"""The fields the ranking reads; of an incident of the knowledge base only these are converted
+(`validate` checks the rest), of the file asked about every field, to report every problem."""
+
+
+def read_incident(
+    path: str, incident_id: str | None = None, organization: str | None = None, *, every_field: bool = True
+) -> Reading:
     """Read one incident file for the ranking; nothing in it raises. `organization` is the
-    site's default, for a file that names none."""
+    site's default, for a file that names none; `every_field=False` converts only the
+    `RANKED_FIELDS`, and its problems are not all of the file's."""
     incident_id = incident_id or os.path.splitext(os.path.basename(path))[0]
     text, problems = read_text(path)
     if text is None:
@@ -124,6 +134,8 @@ def read_incident(path: str, incident_id: str | None = None, organization: str |
     problems += parse_problems
     if root is None:
         return Reading(Profile(path, incident_id), problems, [])
+    if not every_field:
+        root.entries = [(key, value) for key, value in root.entries if key.text in RANKED_FIELDS]
     converter = Converter(path, {"organization": organization} if organization else None)
     values = converter.record(root, spec.INCIDENT, "", partial=True)
     problems += converter.problems
@@ -303,7 +315,7 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
             if known is not None:
                 profile, own_terms = known[1], terms.get(known[0], {})
             else:
-                full = read_incident(path, incident_id).profile
+                full = read_incident(path, incident_id, every_field=False).profile
                 read += 1
                 profile, own_terms = _stored(full, relative), full.terms
             position = len(profiles)
@@ -330,7 +342,7 @@ def _read_changed(
     for position, (incident_id, path, signature) in enumerate(wanted):
         relative = _relative(path, folder)
         if signatures.get(relative) != signature:
-            changed.append((position, read_incident(path, incident_id).profile))
+            changed.append((position, read_incident(path, incident_id, every_field=False).profile))
     moved = {position for position, _ in changed}
     size = len(index.profiles)
     encoded = dict(index.encoded)
