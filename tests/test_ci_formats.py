@@ -204,7 +204,7 @@ def test_gitlab_pipeline_checks_merge_requests_and_publishes_pages(tmp_path: Pat
     assert [rule["if"] for rule in pipeline["workflow"]["rules"]] == [merge_request, default_branch]
     stages = pipeline["stages"]
     jobs = {name: job for name, job in pipeline.items() if isinstance(job, dict) and "script" in job}
-    assert set(jobs) == {"validate", "build", "internal-site", "pages"}
+    assert set(jobs) == {"validate", "similar", "build", "internal-site", "pages"}
     assert all(job["stage"] in stages for job in jobs.values())
     assert stages.index(jobs["validate"]["stage"]) < stages.index(jobs["pages"]["stage"])  # no deploy after a failed check
     assert "pip install -r requirements.txt" in pipeline["default"]["before_script"]

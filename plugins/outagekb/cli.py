@@ -275,6 +275,92 @@ def _hand_written_clashes(docs_dir: str, generated: list[str]) -> list[Problem]:
     ]
 
 
+EPILOG_SIMILAR = """\
+examples:
+  outagekb similar incidents/2025-03-04-acme-checkout-cert.yaml    the 5 incidents most like this one
+  outagekb similar draft.yaml --top 10                             a draft anywhere, even one that does not validate
+  outagekb similar draft.yaml --format json                        for other tools (fields: docs/similar.md)
+  outagekb similar --changed-since origin/main --format markdown   every incident file a branch adds or changes
+
+Ranks the incidents of the knowledge base this folder is in by what they share with
+FILE (causes and their broader causes, services, organization, upstream, tags), how
+close in time they started, and the words of title, summary, impact and cause details
+(BM25). Each result says why. A file that does not validate is read as far as it can
+be, and what could not be read is printed on standard error as path:line:column
+messages. An incident of the knowledge base given as FILE is left out of its own
+results. --changed-since BASE takes the files from `git diff --name-only
+--diff-filter=AM BASE...HEAD` under the incidents folder (the workflows of
+`outagekb init` run it on every pull or merge request). The index is kept in
+.cache/outagekb/similar.json beside mkdocs.yml, so that only changed files are read again.
+exit codes: 0 ranked (also when nothing is alike), 2 usage error.
+"""
+
+
+def similar(args: argparse.Namespace) -> int:
+    """`outagekb similar`: the options and the files are checked here, the ranking is in `similar`."""
+    from .loader import load_catalog_cached
+    from .similar import CACHE_FILE, incident_files, json_report, markdown_report, similar_to, text_report
+
+    started = time.perf_counter()
+    project = _find_project()
+    if project is None:
+        return _no_knowledge_base("similar", "run it where the knowledge base is")
+    if not os.path.isdir(project.incidents):
+        print(f"outagekb similar: {display_path(project.incidents)}: the incidents folder does not exist", file=sys.stderr)
+        return 2
+    files: list[str] = list(args.files)
+    for path in files:
+        if not os.path.isfile(path):
+            print(f"outagekb similar: {path}: no such file", file=sys.stderr)
+            return 2
+    if args.changed_since is not None:
+        changed, failure = _changed_files(project.incidents, args.changed_since)
+        if failure:
+            print(f"outagekb similar: --changed-since {args.changed_since}: {failure}", file=sys.stderr)
+            return 2
+        files += [path for path in incident_files(changed, project.incidents) if path not in files]
+    elif not files:
+        print("outagekb similar: name an incident FILE, or --changed-since BASE", file=sys.stderr)
+        return 2
+    catalog, _ = load_catalog_cached(project.catalog or catalog_file(project.incidents))  # its problems are validate's
+    cache = None if args.no_cache else os.path.join(project.root, CACHE_FILE)
+    results, index = similar_to(
+        files, project.incidents, catalog, top=args.top, organization=project.organization, cache_path=cache
+    )
+    for result in results:
+        print_problems(result.problems, sys.stderr)
+    if args.format == "json":
+        print(json_report(results, project.incidents), end="")
+    elif args.format == "markdown":
+        print(markdown_report(results, project.incidents, project.site_url), end="")
+    else:
+        print(text_report(results, project.incidents), end="")
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(
+            f"outagekb: {len(files)} file(s) compared with {len(index.profiles)} incidents "
+            f"({index.read} read, the rest from the cache) in {elapsed:.2f} s",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _changed_files(folder: str, base: str) -> tuple[list[str], str | None]:
+    """The files under `folder` that the commits since `base` added or changed (relative to
+    it), as git lists them; or why git could not."""
+    if base.startswith("-"):
+        return [], "a branch, tag or commit, not an option"
+    command = ["git", "diff", "--name-only", "--diff-filter=AM", "--relative", "-z", f"{base}...HEAD", "--", "."]
+    try:
+        done = subprocess.run(command, cwd=folder, capture_output=True, check=False)
+    except OSError as error:
+        return [], f"cannot run git: {error.strerror or error}"
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return [], (message[0] if message else f"git diff exited with {done.returncode}")
+    return [name for name in done.stdout.decode("utf-8", "replace").split("\0") if name], None
+
+
 EPILOG_SCHEMA = """\
 examples:
   outagekb schema > incident.schema.json        the incident file's schema, with this knowledge base's ids
@@ -804,10 +890,11 @@ Writes mkdocs.yml, docs/index.md, incidents/catalog.yaml (the shipped catalog, w
 --severities your scale at its top), one example incident, the schemas for editors
 (schema/incident.schema.json and schema/catalog.schema.json, as `outagekb schema
 --write` does), requirements.txt (this same outagekb, from where it was installed, and
-the versions it runs with) and the CI file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests,
-deploys main to GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab:
-checks merge requests with a Code Quality report, deploys the default branch to GitLab
-Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
+the versions it runs with) and the CI file: .github/workflows/outagekb.yml (--ci github, the default: checks pull requests
+and lists the incidents most like each changed file in the run's summary, deploys main to
+GitHub Pages, and rebuilds it daily) or .gitlab-ci.yml (--ci gitlab: checks merge requests
+with a Code Quality report and lists similar incidents in an artifact, deploys the default
+branch to GitLab Pages; add a daily pipeline schedule). Then: cd DIR && mkdocs serve.
 exit codes: 0 created, 1 DIR is not empty (without --force) or cannot be written, 2 usage error.
 """
 
@@ -1218,8 +1305,43 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--audience", choices=AUDIENCES, help=AUDIENCE_HELP)
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing when all goes well")
     out.set_defaults(run=render_folder)
+    like = commands.add_parser(
+        "similar",
+        help="rank the incidents most like a file (a draft, or one in review), each with its reasons",
+        description="Rank the knowledge base's incidents by how alike they are to each FILE: "
+        "shared causes, services, organization, upstream, tags, time and words.",
+        epilog=EPILOG_SIMILAR,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    like.add_argument("files", nargs="*", metavar="FILE", help="incident files, drafts included")
+    like.add_argument("--top", type=_positive, default=5, metavar="N", help="how many incidents to show per file (default 5)")
+    like.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default); json: documented in docs/similar.md; markdown: for a pull request's job summary",
+    )
+    like.add_argument(
+        "--changed-since",
+        metavar="BASE",
+        help="also every incident file added or changed since BASE (git diff BASE...HEAD), as CI runs it",
+    )
+    like.add_argument("--no-cache", action="store_true", help="read every file; neither read nor write the cache")
+    like.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
+    like.set_defaults(run=similar)
     _import_parser(commands)
     return parser
+
+
+def _positive(text: str) -> int:
+    """A count given on the command line: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"`{text}`: give 1 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -506,6 +506,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the history, so that a pull request can be compared with its base
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
@@ -514,6 +516,11 @@ jobs:
         run: pip install -r requirements.txt
       - name: Validate incident files
         run: outagekb validate --audience public
+      # the incidents most like each incident file the pull request adds or changes, in the
+      # run's summary: likely duplicates, and incidents to name in `related`
+      - name: Similar incidents
+        if: ${{ !cancelled() && github.event_name == 'pull_request' }}
+        run: outagekb similar --changed-since "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"
       - name: Build the internal site
         run: mkdocs build --strict -d site-internal
         env:
@@ -602,6 +609,22 @@ validate:
     reports:
       codequality: gl-code-quality-report.json
 
+# the incidents most like each incident file the merge request adds or changes: likely
+# duplicates, and incidents to name in `related` (the merge request links the file)
+similar:
+  stage: validate
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+  variables:
+    GIT_DEPTH: "0"  # the history, so that the merge request can be compared with its base
+  script:
+    - outagekb similar --changed-since "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --format markdown > similar-incidents.md
+  artifacts:
+    when: always
+    expose_as: similar incidents
+    paths:
+      - similar-incidents.md
+
 build:
   stage: build
   rules:
@@ -641,7 +664,8 @@ CI_SYSTEMS = ("github", "gitlab")
 
 CI_FILES = {"github": (".github/workflows/outagekb.yml", WORKFLOW), "gitlab": (".gitlab-ci.yml", GITLAB_CI)}
 
-GITIGNORE = "site/\nsite-internal/\n.venv/\n__pycache__/\n"
+GITIGNORE = "site/\nsite-internal/\n.venv/\n__pycache__/\n.cache/\n"
+"""`.cache/` holds what `outagekb similar` keeps between runs."""
 
 PINNED = ("mkdocs", "mkdocs-material", "PyYAML", "Markdown", "Jinja2", "nh3")
 
@@ -777,5 +801,5 @@ def knowledge_base_files(
         f"incidents/{EXAMPLE_ID}.yaml": example,
         "requirements.txt": requirements(),
         ci_path: ci_text,
-        ".gitignore": GITIGNORE + ("public/\n.cache/\n" if ci == "gitlab" else ""),
+        ".gitignore": GITIGNORE + ("public/\n" if ci == "gitlab" else ""),
     }
