@@ -129,6 +129,19 @@ def test_an_incident_of_the_knowledge_base_is_left_out_of_its_own_results(
     assert "2021-10-04-meta-bgp-withdrawal" not in ids and len(ids) == 5
 
 
+def test_a_placeholder_is_not_compared_and_says_what_to_compare_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    placeholder = tmp_path / "2021-10-05-meta-outage-again.yaml"
+    placeholder.write_text("duplicate_of: 2021-10-04-meta-bgp-withdrawal\n", encoding="utf-8")
+    code, results, _ = similar_json([str(placeholder)], capsys)
+    assert code == 0 and results[0]["similar"] == []
+    (problem,) = results[0]["problems"]  # type: ignore[misc]
+    assert problem["severity"] == "warning" and (problem["line"], problem["column"]) == (1, 15)
+    assert "compare `2021-10-04-meta-bgp-withdrawal` instead" in problem["message"]
+
+
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["similar", "draft.yaml"]) == 2

@@ -34,7 +34,7 @@ from .convert import Converter, IdUse, Value
 from .loader import CATALOG_NAME, INCIDENT_SUFFIXES, Loaded, check_ids, scan_directory
 from .model import Catalog
 from .paths import id_problem
-from .problems import Problem
+from .problems import WARNING, Problem
 from .yamlread import Mapping, Scalar, parse_text, read_text
 
 # words ----------------------------------------------------------------------------------------
@@ -133,6 +133,13 @@ def read_incident(
     root, parse_problems = parse_partially(path, text)
     problems += parse_problems
     if root is None:
+        return Reading(Profile(path, incident_id), problems, [])
+    merged = root.get(spec.PLACEHOLDER_FIELD)
+    if merged is not None:  # a merged incident's placeholder: no content of its own to compare
+        if every_field:
+            into = f"`{merged.text.strip()}`" if isinstance(merged, Scalar) else "the incident it names"
+            message = f"{spec.PLACEHOLDER_FIELD}: this file is a placeholder, with nothing to compare; compare {into} instead"
+            problems.append(Problem(path, merged.line, merged.column, message, WARNING))
         return Reading(Profile(path, incident_id), problems, [])
     if not every_field:
         root.entries = [(key, value) for key, value in root.entries if key.text in RANKED_FIELDS]
