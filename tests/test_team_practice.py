@@ -101,7 +101,8 @@ def test_the_default_organization_fills_files_that_name_none(site: Path) -> None
     other = article(site, "incidents/2024-02-01-acme-checkout-again/index.html")
     assert ">Acme Payments</a>" in other  # a file that names one keeps it
     schema = json.loads((site / "schema" / "incident.schema.json").read_text(encoding="utf-8"))
-    assert "organization" not in schema["required"] and schema["properties"]["organization"]["default"] == "Acme"
+    # a file that is no placeholder must have the required fields (`else`): organization is not among them
+    assert "organization" not in schema["else"]["required"] and schema["properties"]["organization"]["default"] == "Acme"
 
 
 def test_pages_show_the_teams_scale(site: Path) -> None:
