@@ -311,7 +311,8 @@ def similar(args: argparse.Namespace) -> int:
     files: list[str] = list(args.files)
     for path in files:
         if not os.path.isfile(path):
-            print(f"outagekb similar: {path}: no such file", file=sys.stderr)
+            why = "a folder; name the incident files in it" if os.path.isdir(path) else "no such file"
+            print(f"outagekb similar: {path}: {why}", file=sys.stderr)
             return 2
     if args.changed_since is not None:
         changed, failure = _changed_files(project.incidents, args.changed_since)
