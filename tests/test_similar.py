@@ -17,6 +17,7 @@ import yaml
 
 import outagekb
 from conftest import ROOT
+from outagekb import similar as similar_module
 from outagekb.cli import main
 from outagekb.similar import CACHE_FILE, parse_partially, stem, words
 
@@ -189,6 +190,20 @@ def test_the_index_is_kept_between_runs_and_read_again_where_files_changed(
     changed, err = run()
     assert "(1 read, the rest from the cache)" in err
     assert changed.index("2017-01-31-gitlab-database-deletion") < first.index("2017-01-31-gitlab-database-deletion")
+    # a fresh checkout (every file written again with the same bytes: other times and inodes,
+    # as in CI with the cache kept) reads nothing again
+    for path in (kb / "incidents").glob("*.yaml"):
+        copy = path.with_suffix(".new")
+        copy.write_bytes(path.read_bytes())
+        os.utime(copy, (1_000_000_000, 1_000_000_000))
+        os.replace(copy, path)
+    checked_out, err = run()
+    assert checked_out == changed and "(0 read, the rest from the cache)" in err
+    hashed: list[str] = []
+    digest = similar_module._digest
+    monkeypatch.setattr(similar_module, "_digest", lambda path: hashed.append(path) or digest(path))
+    checked_out, err = run()  # and the new signatures were kept: no file is even hashed again
+    assert "(0 read, the rest from the cache)" in err and hashed == []
     # a removed file is gone from the results; a damaged cache is read as no cache
     (kb / "incidents/2017-02-28-aws-s3-capacity-removal.yaml").unlink()
     (kb / CACHE_FILE).write_text('{"format": 1, "files": [[', encoding="utf-8")
@@ -298,10 +313,26 @@ def test_the_github_workflow_puts_similar_incidents_in_the_job_summary(tmp_path:
     assert "incidents/2021-10-05-fb-backbone-drill.yaml:3:1: error: incident: missing required field `started`" in done.stderr
 
 
+def test_the_github_workflow_keeps_the_index_between_runs_and_main_keeps_it_current(tmp_path: Path) -> None:
+    clone, _ = pull_request(tmp_path, "github")
+    workflow = yaml.safe_load((clone / ".github/workflows/outagekb.yml").read_text(encoding="utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["build"]["steps"]}
+    kept = steps["Restore the index of similar incidents"]
+    assert kept["uses"].startswith("actions/cache@") and kept["with"]["path"] == os.path.dirname(CACHE_FILE)
+    names = list(steps)
+    assert names.index("Restore the index of similar incidents") < names.index("Similar incidents")
+    index_step = steps["Index similar incidents for pull requests"]
+    assert index_step["if"] == "github.event_name != 'pull_request'"
+    done = shell(index_step["run"], clone, {})  # as a push to main runs it: it writes the index, prints nothing
+    assert done.returncode == 0 and done.stdout == "", done.stderr
+    assert (clone / CACHE_FILE).is_file()
+
+
 def test_the_gitlab_pipeline_keeps_similar_incidents_as_an_artifact(tmp_path: Path) -> None:
     clone, base = pull_request(tmp_path, "gitlab")
     pipeline = yaml.safe_load((clone / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     job = pipeline["similar"]
+    assert {"key": "outagekb-similar", "paths": [os.path.dirname(CACHE_FILE)]} in job["cache"]
     assert [rule["if"] for rule in job["rules"]] == ['$CI_PIPELINE_SOURCE == "merge_request_event"']
     assert job["variables"]["GIT_DEPTH"] == "0" and job["stage"] in pipeline["stages"]
     assert job["artifacts"]["paths"] == ["similar-incidents.md"] and job["artifacts"]["when"] == "always"

@@ -517,10 +517,20 @@ jobs:
       - name: Validate incident files
         run: outagekb validate --audience public
       # the incidents most like each incident file the pull request adds or changes, in the
-      # run's summary: likely duplicates, and incidents to name in `related`
+      # run's summary: likely duplicates, and incidents to name in `related`. Their index is
+      # kept between runs (files are known by their content), and main keeps it current.
+      - name: Restore the index of similar incidents
+        uses: actions/cache@v4
+        with:
+          path: .cache/outagekb
+          key: outagekb-similar-${{ github.sha }}
+          restore-keys: outagekb-similar-
       - name: Similar incidents
         if: ${{ !cancelled() && github.event_name == 'pull_request' }}
         run: outagekb similar --changed-since "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"
+      - name: Index similar incidents for pull requests
+        if: github.event_name != 'pull_request'
+        run: outagekb similar --changed-since HEAD --quiet > /dev/null
       - name: Build the internal site
         run: mkdocs build --strict -d site-internal
         env:
@@ -617,6 +627,13 @@ similar:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
   variables:
     GIT_DEPTH: "0"  # the history, so that the merge request can be compared with its base
+  cache:  # pip's, and the index of similar incidents, kept between merge requests
+    - key: pip
+      paths:
+        - .cache/pip
+    - key: outagekb-similar
+      paths:
+        - .cache/outagekb
   script:
     - outagekb similar --changed-since "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --format markdown > similar-incidents.md
   artifacts:

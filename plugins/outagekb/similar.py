@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import math
 import os
@@ -231,7 +232,7 @@ def parse_partially(path: str, text: str) -> tuple[Mapping | None, list[Problem]
 # the knowledge base's index ---------------------------------------------------------------------
 
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FILE = os.path.join(".cache", "outagekb", "similar.json")
 """Where the index is kept between runs, relative to the knowledge base's folder."""
 
@@ -284,22 +285,64 @@ def _signature(path: str) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
+def _digest(path: str) -> str | None:
+    """What a file holds, in 32 hex digits: a file whose size, time or inode changed but whose
+    bytes did not (a fresh checkout in CI, a `touch`) need not be read again."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.blake2b(stream.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _same_content(
+    folder: str, current: dict[str, list[int] | None], signatures: dict[str, list[int] | None], digests: dict[str, str]
+) -> None:
+    """Take as unchanged, in `signatures`, each file whose signature changed but whose content
+    is what the cache read (its digest): it is then not read again."""
+    for relative, signature in current.items():
+        known = digests.get(relative)
+        changed = signature is not None and signature != signatures.get(relative)
+        if changed and known is not None and _digest(os.path.join(folder, relative)) == known:
+            signatures[relative] = signature
+
+
+def _digests_of(
+    folder: str, current: dict[str, list[int] | None], signatures: dict[str, list[int] | None], digests: dict[str, str]
+) -> dict[str, str]:
+    """Each file's digest for the cache: the one known while its signature is unchanged, else read."""
+    found: dict[str, str] = {}
+    for relative, signature in current.items():
+        known = digests.get(relative) if signature is not None and signature == signatures.get(relative) else None
+        digest = known or _digest(os.path.join(folder, relative))
+        if digest is not None:
+            found[relative] = digest
+    return found
+
+
 def build_index(folder: str, cache_path: str | None = None) -> Index:
     """The index of the incidents in `folder`: from the cache at `cache_path` for the files
-    whose signature it holds, read anew for the others; the cache is rewritten when anything
-    changed (and not at all when it cannot be: the index is then only this run's)."""
+    whose signature it holds (or, when that changed, whose content it holds), read anew for
+    the others; the cache is rewritten when anything changed (and not at all when it cannot
+    be: the index is then only this run's)."""
     listing = scan_directory(folder)
     wanted = [(incident_id, path, _signature(path)) for incident_id, path in listing.incidents]
+    current = {_relative(path, folder): signature for _, path, signature in wanted}
     cached = _load_cache(cache_path, folder) if cache_path else None
+    digests: dict[str, str] = {}
     if cached is not None:
-        signatures, index = cached
-        current = {_relative(path, folder): signature for _, path, signature in wanted}
+        signatures, index, digests = cached
         if current == signatures:
+            return index
+        _same_content(folder, current, signatures, digests)
+        if current == signatures:  # only signatures changed: keep the index, note the new ones
+            if cache_path:
+                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests))
             return index
         if list(current) == [p.path for p in index.profiles]:
             index = _read_changed(folder, wanted, signatures, index)
             if cache_path:
-                _save_cache(cache_path, folder, current, index)
+                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests))
             return index
         kept = {
             p.path: (position, p) for position, p in enumerate(index.profiles) if current.get(p.path) == signatures.get(p.path)
@@ -334,8 +377,8 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
             gc.enable()
     index = Index(profiles, postings, read)
     if cache_path:
-        signatures = {_relative(path, folder): signature for _, path, signature in wanted}
-        _save_cache(cache_path, folder, signatures, index)
+        kept_signatures = {relative: current[relative] for relative in kept}
+        _save_cache(cache_path, folder, current, index, _digests_of(folder, current, kept_signatures, digests))
     return index
 
 
@@ -393,9 +436,9 @@ def _stored(profile: Profile, relative: str) -> Profile:
     )
 
 
-def _load_cache(path: str, folder: str) -> tuple[dict[str, list[int] | None], Index] | None:
-    """The cached index, with each file's signature; None when there is none or it is not
-    this version's (any file that is not exactly what this code writes counts as none)."""
+def _load_cache(path: str, folder: str) -> tuple[dict[str, list[int] | None], Index, dict[str, str]] | None:
+    """The cached index, with each file's signature and digest; None when there is none or it
+    is not this version's (any file that is not exactly what this code writes counts as none)."""
     try:
         with open(path, encoding="utf-8") as stream:
             data = json.load(stream)
@@ -424,9 +467,12 @@ def _load_cache(path: str, folder: str) -> tuple[dict[str, list[int] | None], In
         encoded = data["postings"]
         if not isinstance(encoded, dict) or not all(isinstance(counts, str) for counts in encoded.values()):
             return None
+        digests = data["digests"]
+        if not isinstance(digests, dict) or not all(isinstance(d, str) for d in digests.values()):
+            return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    return signatures, Index(profiles, {}, encoded=encoded)
+    return signatures, Index(profiles, {}, encoded=encoded), digests
 
 
 def _decode(counts: str, size: int) -> dict[int, int]:
@@ -446,7 +492,7 @@ def _encode(counts: dict[int, int]) -> str:
     return " ".join(map(str, counts)) + ";" + " ".join(map(str, counts.values()))
 
 
-def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None], index: Index) -> None:
+def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None], index: Index, digests: dict[str, str]) -> None:
     """Write the cache whole into a temporary file, then put it in place, so that a run that
     stops halfway leaves the previous cache; a folder that cannot be written is no error."""
     data = {
@@ -473,6 +519,7 @@ def _save_cache(path: str, folder: str, signatures: dict[str, list[int] | None],
             **index.encoded,
             **{term: _encode(counts) for term, counts in index.postings.items()},
         },
+        "digests": digests,
     }
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
