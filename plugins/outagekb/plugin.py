@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from .audience import audience_note, chosen_audience, for_audience
 from .blocks import new_marker, restore_html_blocks
 from .config import OutagekbConfig
-from .files import add_generated, add_to_config, drop_incident_sources
+from .files import add_generated, add_to_config, drop_incident_sources, use_search_engine
 from .graph import build_graph
 from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
@@ -33,6 +33,7 @@ from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
+from .search import PAGEFIND, index_site, pagefind_content
 from .serve import ServeSession
 from .templating import Templates, override_dirs
 
@@ -76,6 +77,10 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
         self.image_folders = shared_folders(root, self.config.images)
         add_to_config(config, (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)))
+        try:
+            use_search_engine(config, self.config.search_engine)
+        except OutagekbError as error:
+            raise _failure(error) from None
         audience, refused = chosen_audience(self.config.audience)
         if refused:
             raise PluginError(f"outagekb: {refused}")
@@ -117,6 +122,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             search_exclude=frozenset(self.config.search_exclude),
             image_folders=self.image_folders,
             remote_images=self.config.remote_images,
+            search_engine=self.config.search_engine,
         )
         renderer = Renderer(
             serve.next_graph(self.kb) if serve is not None else build_graph(self.kb),
@@ -138,6 +144,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             # template names; without its own, MkDocs' sitemap (written before the pages) leaves it out
             page.canonical_url = page.abs_url = None
         html = restore_html_blocks(html, self.marker, blocks) if blocks else html
+        if self.config.search_engine == PAGEFIND:
+            html = pagefind_content(html, page.meta)
         return self.serve.banner + html if self.serve is not None else html
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -150,9 +158,16 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             self.serve.watch(server, config, self.incidents_dir)
         return server
 
+    @event_priority(-50)  # late: the site is finished, whatever other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serve is not None:
             self.serve.build_finished()
+        if self.config.search_engine == PAGEFIND:  # on every build, and every rebuild of serve
+            try:
+                indexed = index_site(config.site_dir, use_directory_urls=config.use_directory_urls)
+            except OutagekbError as error:
+                raise _failure(error) from None
+            log.info(f"Pagefind indexed {indexed.pages} pages in {indexed.seconds:.1f} s")
 
 
 def _failure(error: OutagekbError) -> PluginError:
