@@ -14,7 +14,14 @@
   "use strict";
 
   var script = document.currentScript;
-  var root = new URL("../../", script.src); // this file is assets/outagekb/search.js
+  // the site's root, where Pagefind's folder is: Material's page configuration names it; else
+  // the plugin's place for this file (assets/outagekb/search.js)
+  var root;
+  try {
+    root = new URL(JSON.parse(document.getElementById("__config").textContent).base + "/", location.href);
+  } catch (error) {
+    root = new URL("../../", script.src);
+  }
   var BATCH = 10;
   var plural = new Intl.PluralRules(words.language);
 
@@ -55,7 +62,8 @@
     filter.querySelector("label").textContent = say("cause");
     status.textContent = say("start");
 
-    var state = { serial: 0, results: [], shown: 0, writing: false, timer: 0 };
+    // `data-okb-results` on the box names the words whose first results are written (for tests and benchmarks)
+    var state = { serial: 0, query: "", results: [], shown: 0, writing: false, timer: 0 };
 
     function open() {
       toggle.checked = true;
@@ -134,6 +142,7 @@
         found.forEach(function (data) {
           list.appendChild(item(data));
         });
+        box.setAttribute("data-okb-results", state.query);
         if (scroller.scrollHeight <= scroller.clientHeight) writeMore();
       }, failed);
     }
@@ -147,6 +156,8 @@
       var query = input.value.trim();
       var serial = ++state.serial;
       var chosen = causes.value;
+      state.query = query;
+      box.removeAttribute("data-okb-results");
       if (!query) {
         state.results = [];
         list.textContent = "";
@@ -174,7 +185,8 @@
             : chosen
               ? say("found_narrowed", { count: count, cause: chosen })
               : say("found", { count: count });
-          writeMore();
+          if (count) writeMore();
+          else box.setAttribute("data-okb-results", query);
         }, failed);
     }
 
