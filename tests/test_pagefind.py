@@ -25,6 +25,7 @@ site_name: Test knowledge base
 use_directory_urls: {use_directory_urls}
 theme:
   name: material
+  font: false  # no web fonts: the browser tests refuse every request that leaves the site
 plugins:
 {search}  - outagekb:
       search_engine: pagefind
