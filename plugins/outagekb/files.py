@@ -21,10 +21,11 @@ from .render import Renderer
 from .serve import LiftedPage, ServeSession, lift
 
 
-def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
+def add_to_config(config: MkDocsConfig, watched: Iterable[str | None], search_engine: str) -> str | None:
     """What every outagekb site needs in its configuration: the input folders watched by
-    `mkdocs serve`, the stylesheet, the browse page's script and outagekb's theme templates
-    (a merged incident's page)."""
+    `mkdocs serve`, the stylesheet, the browse page's script, outagekb's theme templates
+    (a merged incident's page) and the search engine's parts (`use_search_engine`). Returns
+    what the site lacks for its search engine, in plain words, or None."""
     for folder in watched:
         if folder and folder not in config.watch and os.path.exists(folder):
             config.watch.append(folder)
@@ -35,9 +36,10 @@ def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
     # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
     if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
         config.extra_javascript.append(paths.BROWSE_SCRIPT)
+    return use_search_engine(config, search_engine)
 
 
-def use_search_engine(config: MkDocsConfig, engine: str) -> None:
+def use_search_engine(config: MkDocsConfig, engine: str) -> str | None:
     """With `search_engine: pagefind`, the header's search box asks Pagefind, and Material's
     search builds no index.
 
@@ -45,14 +47,17 @@ def use_search_engine(config: MkDocsConfig, engine: str) -> None:
     handlers that collect the pages and write `search_index.json` are taken out of this build's
     event lists (`config.plugins.events`, rebuilt with every configuration), and outagekb's
     theme folder, whose `partials/search.html` is the box that asks Pagefind, goes before
-    Material's templates (after the site's custom_dir, which may replace it). Raises
-    `OutagekbError` when the site has no Material search plugin, or Pagefind is not installed."""
+    Material's templates (after the site's custom_dir, which may replace it). Returns why it
+    cannot, in plain words: the site has no Material search plugin, or Pagefind is not installed."""
     if engine != search.PAGEFIND:
-        return
-    search.pagefind_program()  # before anything is built
+        return None
+    try:
+        search.pagefind_program()  # before anything is built
+    except OutagekbError as missing:
+        return missing.summary
     material = config.plugins.get("material/search")
     if material is None or not getattr(material.config, "enabled", True):
-        raise OutagekbError(
+        return (
             "search_engine: pagefind shows its results in Material's search box, which Material draws only"
             " with its search plugin: keep `- search` in the plugins of mkdocs.yml (outagekb turns its index off)"
         )
@@ -63,6 +68,7 @@ def use_search_engine(config: MkDocsConfig, engine: str) -> None:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, paths.SEARCH_THEME_DIR)
     if not any(str(getattr(script, "path", script)) == paths.SEARCH_SCRIPT for script in config.extra_javascript):
         config.extra_javascript.append(paths.SEARCH_SCRIPT)
+    return None
 
 
 def drop_incident_sources(files: Files, incidents_dir: str) -> None:

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from .audience import audience_note, chosen_audience, for_audience
 from .blocks import new_marker, restore_html_blocks
 from .config import OutagekbConfig
-from .files import add_generated, add_to_config, drop_incident_sources, use_search_engine
+from .files import add_generated, add_to_config, drop_incident_sources
 from .graph import build_graph
 from .images import SharedFolder, shared_folders
 from .loader import load_knowledge_base
@@ -76,14 +76,11 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.incidents_dir = os.path.normpath(os.path.join(root, self.config.incidents))
         catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
         self.image_folders = shared_folders(root, self.config.images)
-        add_to_config(config, (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)))
-        try:
-            use_search_engine(config, self.config.search_engine)
-        except OutagekbError as error:
-            raise _failure(error) from None
+        watched = (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders))
+        lacking = add_to_config(config, watched, self.config.search_engine)  # what its search engine needs, if missing
         audience, refused = chosen_audience(self.config.audience)
-        if refused:
-            raise PluginError(f"outagekb: {refused}")
+        if lacking or refused:
+            raise PluginError(f"outagekb: {lacking or refused}")
         kb, problems = load_knowledge_base(
             self.incidents_dir,
             catalog,

@@ -5,7 +5,7 @@
 
    The box opens as Material's does (a click, `/`, `s` or `f`), closes on Escape, moves through
    the results with the arrow keys and follows the first with Enter. Results are written in
-   Material's result markup, ten at a time as the list scrolls; once there are results, a list
+   Material's result markup, a few at a time as the list scrolls; once there are results, a list
    of their causes narrows them (Pagefind's `cause` filter, from each incident page).
 
    This file is a function: the renderer calls it with the words it writes, in the site's
@@ -22,7 +22,7 @@
   } catch (error) {
     root = new URL("../../", script.src);
   }
-  var BATCH = 10;
+  var BATCH = 6; // results written at a time: as many fragments as a browser fetches at once from one server
   var plural = new Intl.PluralRules(words.language);
 
   function say(key, values) {
@@ -34,12 +34,14 @@
     });
   }
 
-  var engine = null; // Pagefind's module, loaded once, on the box's first use
+  var engine = null; // Pagefind's module, loaded once, when the box is first focused
   function pagefind() {
     if (!engine) {
       engine = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        // Pagefind's addresses start at the site's root; the site may be served below a path
-        return Promise.resolve(module.options({ baseUrl: root.pathname })).then(function () {
+        // Pagefind's addresses start at the site's root, and the site may be served below a
+        // path; no worker: one file less to fetch and start before the first search
+        return Promise.resolve(module.options({ baseUrl: root.pathname, noWorker: true })).then(function () {
+          module.init(); // its metadata and program, while the reader types
           return module;
         });
       });
@@ -192,7 +194,7 @@
 
     function later() {
       clearTimeout(state.timer);
-      state.timer = setTimeout(search, 80); // one search for a burst of keys
+      state.timer = setTimeout(search, 30); // one search for a burst of keys
       if (input.value.trim())
         pagefind().then(function (module) {
           module.preload(input.value.trim());
