@@ -120,6 +120,17 @@ def test_pages_that_materials_search_leaves_out_are_left_out(site: Path) -> None
     assert "Welcome to the runbook." in found["/"]["content"]  # and so are hand-written pages
 
 
+def test_a_custom_dir_may_replace_the_box(tmp_path: Path) -> None:
+    project = pagefind_project(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    write(project / "overrides" / "partials" / "search.html", '<div class="md-search team-search"></div>\n')
+    home = (build(project) / "index.html").read_text(encoding="utf-8")
+    assert "team-search" in home and "okb-search" not in home
+
+
 def test_without_directory_urls_results_lead_to_html_files(tmp_path: Path) -> None:
     site = build(pagefind_project(tmp_path, use_directory_urls=False))
     addresses = set(fragments(site))

@@ -41,7 +41,8 @@
         // Pagefind's addresses start at the site's root, and the site may be served below a
         // path; no worker: one file less to fetch and start before the first search
         return Promise.resolve(module.options({ baseUrl: root.pathname, noWorker: true })).then(function () {
-          module.init(); // its metadata and program, while the reader types
+          // its metadata and program, while the reader types; a failure shows at the search
+          Promise.resolve(module.init()).catch(function () {});
           return module;
         });
       });
