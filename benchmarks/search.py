@@ -6,15 +6,19 @@ with Material's search (`search_engine: material`, the default) and with Pagefin
 (`search_engine: pagefind`). It reports each build's time and the size of its search index
 on disk, then serves each site locally and, in headless Chromium (the system's, as in the
 browser tests), opens the home page in a fresh browser (empty cache) once per query, clicks
-the header's search box as soon as the page has loaded and types the query. It measures:
+the header's search box one second after the page has loaded (Material starts downloading
+its index at the load, Pagefind its files at the click) and types the query. It measures:
 
 - **bytes**: what the search fetched, from the page's load until its first results are shown:
   for Material its index (`search/search_index.json`) and its worker, for Pagefind everything
   under `pagefind/`. `sent` is the bytes as this plain local server sends them (uncompressed);
   `gzip` what a server that compresses would send (each file gzipped, level 6; Pagefind's
   chunks are compressed already).
-- **time to first results**: from the click on the box to the first result in the list
-  (performance.now() in the page), so that it includes downloading and building the index.
+- **time to first results**, in the page (performance.now()): from the click on the box, the
+  query typed at once, to the first result in the list, so that it includes fetching and
+  starting the engine; and, in another fresh browser, from the first key typed into a box
+  whose engine is ready (Material's index built, Pagefind's program started) to the first
+  result: what each further search costs a reader.
 
 Every request that would leave the local server (Material's web fonts) is refused. Medians
 over the queries are reported, with the slowest.
@@ -49,6 +53,7 @@ import generate  # noqa: E402  (benchmarks/generate.py)
 TARGET_BYTES = 300_000
 TARGET_MS = 300.0
 ENGINES = ("material", "pagefind")
+SETTLE_MS = 1000
 
 
 @dataclass
@@ -58,7 +63,8 @@ class Search:
     requests: int
     sent: int  # bytes as served (uncompressed)
     gzip: int  # bytes a compressing server would send
-    ms: float  # click on the box to the first result
+    ms: float  # click on the box, the query typed at once, to the first result
+    typed_ms: float  # in an open box whose engine is ready, the first key typed to the first result
 
 
 @dataclass
@@ -111,9 +117,10 @@ def belongs_to_search(path: str, engine: str) -> bool:
 
 
 _WATCH = """() => {
-  window.__okbBench = { clicked: null, first: null };
+  window.__okbBench = { clicked: null, typed: null, first: null };
   const input = document.querySelector("input.md-search__input");
   input.addEventListener("focus", () => { if (window.__okbBench.clicked === null) window.__okbBench.clicked = performance.now(); }, true);
+  input.addEventListener("keydown", () => { if (window.__okbBench.typed === null) window.__okbBench.typed = performance.now(); }, true);
   new MutationObserver(() => {
     const items = document.querySelectorAll("li.md-search-result__item");
     if (items.length && window.__okbBench.first === null) {
@@ -125,6 +132,24 @@ _WATCH = """() => {
 
 
 def first_search(browser: Any, base: str, site: Path, engine: str, query: str) -> Search:
+    """The query in two fresh browsers: typed at once after the click (what it downloads, and
+    the time from the click), and typed once the engine is ready (the time from the first key)."""
+    sent, compressed, requests, results, cold = one_search(browser, base, site, engine, query, ready_first=False)
+    *_, typed = one_search(browser, base, site, engine, query, ready_first=True)
+    return Search(query, results, requests, sent, compressed, cold, typed)
+
+
+READY = {
+    # Material's result line says "Initializing search" until its worker has built the index
+    "material": "() => !/initializ/i.test(document.querySelector('.md-search-result__meta').textContent)",
+    # outagekb's box starts Pagefind's program at the focus; it is ready once its index's metadata is in
+    "pagefind": "() => performance.getEntriesByType('resource').some(e => e.name.includes('.pf_meta') && e.responseEnd > 0)",
+}
+
+
+def one_search(
+    browser: Any, base: str, site: Path, engine: str, query: str, *, ready_first: bool
+) -> tuple[int, int, int, int, float]:
     context = browser.new_context()
     sizes: list[tuple[str, int]] = []
 
@@ -144,19 +169,22 @@ def first_search(browser: Any, base: str, site: Path, engine: str, query: str) -
     page.on("requestfinished", finished)
     page.goto(base)
     page.wait_for_load_state("load")
+    page.wait_for_timeout(SETTLE_MS)  # a reader looks at the page before searching; Material's index is on its way meanwhile
     page.evaluate(_WATCH)
     page.click("input.md-search__input")
+    if ready_first:
+        page.wait_for_function(READY[engine], timeout=600_000)
+        page.wait_for_timeout(200)
     page.keyboard.type(query)
-    page.wait_for_function("() => window.__okbBench.first !== null", timeout=300_000)
+    page.wait_for_function("() => window.__okbBench.first !== null", timeout=600_000)
     found = page.evaluate("window.__okbBench")
     context.close()
     compressed = 0
     for path, sent in sizes:
         file = site / path.lstrip("/")
         compressed += min(sent, len(gzip.compress(file.read_bytes(), 6))) if file.is_file() else sent
-    return Search(
-        query, found["results"], len(sizes), sum(sent for _, sent in sizes), compressed, found["first"] - found["clicked"]
-    )
+    start = found["typed"] if ready_first else found["clicked"]
+    return sum(sent for _, sent in sizes), compressed, len(sizes), found["results"], found["first"] - start
 
 
 def queries(count: int, seed: int) -> list[str]:
@@ -193,16 +221,18 @@ def kb(size: float) -> str:
 
 def table(rows: Sequence[Row]) -> str:
     lines = [
-        "| incidents | engine | build | index on disk | first search: requests | sent | gzip | time to first results (median, slowest) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| incidents | engine | build | index on disk | first search: requests | sent | gzip "
+        "| first results: typed at once (median, slowest) | typed into a ready box (median, slowest) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        searches = row.searches
+        found = row.searches
         lines.append(
             f"| {row.incidents:,} | {row.engine} | {row.build_seconds:.0f} s | {kb(row.index_bytes)} "
-            f"| {statistics.median(s.requests for s in searches):.0f} | {kb(statistics.median(s.sent for s in searches))} "
-            f"| {kb(statistics.median(s.gzip for s in searches))} "
-            f"| {statistics.median(s.ms for s in searches):,.0f} ms, {max(s.ms for s in searches):,.0f} ms |"
+            f"| {statistics.median(s.requests for s in found):.0f} | {kb(statistics.median(s.sent for s in found))} "
+            f"| {kb(statistics.median(s.gzip for s in found))} "
+            f"| {statistics.median(s.ms for s in found):,.0f} ms, {max(s.ms for s in found):,.0f} ms "
+            f"| {statistics.median(s.typed_ms for s in found):,.0f} ms, {max(s.typed_ms for s in found):,.0f} ms |"
         )
     return "\n".join(lines)
 
@@ -213,11 +243,12 @@ def verdict(rows: Sequence[Row]) -> str:
         return "(no Pagefind row at 10,000 incidents: the target is not checked)"
     row = found[0]
     heaviest = max(s.sent for s in row.searches)
-    slowest = max(s.ms for s in row.searches)
+    slowest, typed = max(s.ms for s in row.searches), max(s.typed_ms for s in row.searches)
     ok = heaviest < TARGET_BYTES and slowest < TARGET_MS
     return (
-        f"Pagefind at {row.incidents:,}: at most {kb(heaviest)} sent and {slowest:.0f} ms to first results over "
-        f"{len(row.searches)} queries; target under {kb(TARGET_BYTES)} and {TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'}"
+        f"Pagefind at {row.incidents:,}, over {len(row.searches)} queries: at most {kb(heaviest)} sent, {slowest:.0f} ms "
+        f"to first results typed at once, {typed:.0f} ms typed into a ready box; target under {kb(TARGET_BYTES)} and "
+        f"{TARGET_MS:.0f} ms (typed at once): {'met' if ok else 'NOT met'}"
     )
 
 

@@ -145,6 +145,7 @@ def test_the_results_are_narrowed_by_a_cause(tab: tuple[Any, Watch, list[str]]) 
     page, watch, outside = tab
     everything = search(page, "DNS")
     assert "causes/dns/" in everything and with_cause("dns") <= set(everything)
+    page.wait_for_selector(".okb-search__filter:not([hidden])")  # counted once the results are shown
     options = page.eval_on_selector_all("#okb-search-cause option", "o => o.map(x => [x.value, x.textContent])")
     assert options[0] == ["", "Any cause"]
     assert ["DNS failure", f"DNS failure ({len(with_cause('dns'))})"] in options, options
@@ -196,7 +197,7 @@ def test_the_open_box_meets_wcag_22_aa(chromium: Any, showcase: str, tmp_path: P
         page.wait_for_selector("input.md-search__input:focus")
         page.keyboard.type("DNS", delay=20)
         page.wait_for_function("() => document.querySelector('.okb-search').getAttribute('data-okb-results') === 'DNS'")
-        assert page.locator(".okb-search__filter select").is_visible()
+        page.wait_for_selector(".okb-search__filter select", state="visible")
         page.screenshot(path=str(screenshot_folder(tmp_path) / f"pagefind-search-{scheme}-{width}.png"))
         problems = axe_violations(page, axe_module.Axe())
     finally:

@@ -66,7 +66,7 @@
     status.textContent = say("start");
 
     // `data-okb-results` on the box names the words whose first results are written (for tests and benchmarks)
-    var state = { serial: 0, query: "", results: [], shown: 0, writing: false, timer: 0 };
+    var state = { serial: 0, query: "", results: [], shown: 0, writing: 0, timer: 0 };
 
     function open() {
       toggle.checked = true;
@@ -130,28 +130,32 @@
     }
 
     function writeMore() {
-      if (state.writing || state.shown >= state.results.length) return;
+      if (state.writing === state.serial || state.shown >= state.results.length) return;
       var serial = state.serial;
       var batch = state.results.slice(state.shown, state.shown + BATCH);
-      state.writing = true;
-      Promise.all(
-        batch.map(function (result) {
-          return result.data();
-        })
-      ).then(function (found) {
-        state.writing = false;
-        if (serial !== state.serial) return;
-        state.shown += batch.length;
-        found.forEach(function (data) {
-          list.appendChild(item(data));
+      state.writing = serial; // the search whose results are being written (an older one's writing is dropped)
+      // each result is written as soon as it and those before it have arrived
+      var written = Promise.resolve();
+      batch.forEach(function (result) {
+        var loaded = result.data();
+        written = written.then(function () {
+          return loaded.then(function (data) {
+            if (serial !== state.serial) return;
+            list.appendChild(item(data));
+            state.shown += 1;
+          });
         });
+      });
+      written.then(function () {
+        if (serial !== state.serial) return;
+        state.writing = 0;
         box.setAttribute("data-okb-results", state.query);
         if (scroller.scrollHeight <= scroller.clientHeight) writeMore();
       }, failed);
     }
 
     function failed(error) {
-      state.writing = false;
+      state.writing = 0;
       status.textContent = say("failed", { error: (error && error.message) || String(error) });
     }
 
@@ -169,11 +173,11 @@
         status.textContent = say("start");
         return;
       }
+      var engine;
       pagefind()
         .then(function (module) {
-          // Pagefind counts a filter's values only in a filtered search: with no cause chosen,
-          // a filter that every page passes (no page has an empty cause) has it count them
-          return module.search(query, { filters: chosen ? { cause: chosen } : { not: { cause: "" } } });
+          engine = module;
+          return module.search(query, chosen ? { filters: { cause: chosen } } : {});
         })
         .then(function (found) {
           if (serial !== state.serial || !found) return;
@@ -181,7 +185,6 @@
           state.shown = 0;
           list.textContent = "";
           scroller.scrollTop = 0;
-          showCauses((found.totalFilters || {}).cause, chosen);
           var count = found.results.length;
           status.textContent = !count
             ? say("none")
@@ -190,7 +193,19 @@
               : say("found", { count: count });
           if (count) writeMore();
           else box.setAttribute("data-okb-results", query);
+          if (chosen) showCauses((found.totalFilters || {}).cause, chosen);
+          else if (count) countCauses(engine, query, serial);
+          else filter.hidden = true;
         }, failed);
+    }
+
+    // Pagefind counts a filter's values only in a filtered search: after the first results,
+    // the same words with a filter that every page passes (no page has an empty cause), so
+    // that fetching the cause filter's chunk does not hold the results up
+    function countCauses(module, query, serial) {
+      module.search(query, { filters: { not: { cause: "" } } }).then(function (found) {
+        if (serial === state.serial && found) showCauses((found.totalFilters || {}).cause, "");
+      }, failed);
     }
 
     function later() {
