@@ -31,6 +31,7 @@ Usage: .venv/bin/python benchmarks/search.py [--incidents 1000 10000] [--reuse] 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -162,7 +163,9 @@ def one_search(
     def finished(request: Any) -> None:
         path = urlsplit(request.url).path
         if belongs_to_search(path, engine):
-            sizes.append((path, request.sizes()["responseBodySize"]))
+            # a request that finishes as the browser closes (after the first results) is not counted
+            with contextlib.suppress(Exception):
+                sizes.append((path, request.sizes()["responseBodySize"]))
 
     context.route("**/*", route)
     page = context.new_page()

@@ -208,12 +208,16 @@
       }, failed);
     }
 
+    // one search for a burst of keys; a word of one or two letters would fetch every chunk of
+    // the index that starts with them (hundreds of kB in a large site), so it waits longer
+    // for the next key and is not fetched ahead
     function later() {
+      var query = input.value.trim();
       clearTimeout(state.timer);
-      state.timer = setTimeout(search, 30); // one search for a burst of keys
-      if (input.value.trim())
+      state.timer = setTimeout(search, query.length < 3 ? 400 : 30);
+      if (query.length >= 3)
         pagefind().then(function (module) {
-          module.preload(input.value.trim());
+          module.preload(query);
         }, failed);
     }
 
