@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e ".[test]"
+	@# with `pagefind`: the tests of search_engine: pagefind run its program
+	$(BIN)/pip install --quiet -e ".[test,pagefind]"
 	@# a second generator for the render test; optional: its test skips when it is missing
 	$(BIN)/pip install --quiet zensical || echo "Zensical could not be installed; its render test will be skipped"
 	touch $@

@@ -101,7 +101,7 @@ def test_every_language_has_exactly_the_english_labels(language: str) -> None:
 DYNAMIC = ("page.", "role.", "kind.", "status.", "action_status.", "reference_kind.", "strip.key.", "strip.kinds.")
 DYNAMIC += ("incident.reasons.", "incident.went_", "incident.lucky", "browse.facets.", "browse.facets_in_text.")
 DYNAMIC += ("browse.script.", "duration.", "charts.columns.", "charts.legend.", "recurrence.state.")
-DYNAMIC += ("visibility.public", "visibility.internal")
+DYNAMIC += ("visibility.public", "visibility.internal", "search.script.")
 """Labels whose keys the code builds from a value (`role.` + the role), or hands on as a group."""
 
 

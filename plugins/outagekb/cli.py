@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]  # MkDocs' own !ENV
 
-from . import __version__, model, paths, schema, spec
+from . import __version__, model, paths, schema, search, spec
 from .audience import AUDIENCES, audience_note, chosen_audience, for_audience
 from .convert import Converter, closest, one_of, quote, suggestion
 from .images import SharedFolder, folder_problem, shared_folders
@@ -67,6 +67,7 @@ class Project:
     root: str = "."  # the knowledge base's folder: that of its mkdocs.yml
     default_visibility: str = model.INTERNAL  # the plugin's `default_visibility`
     audience: str | None = None  # the plugin's `audience`, when mkdocs.yml sets it
+    search_engine: str = search.MATERIAL  # the plugin's `search_engine`
 
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -151,6 +152,7 @@ def _project(path: str = "mkdocs.yml") -> Project:
         root=base,
         default_visibility=_choice(options.get("default_visibility"), spec.VISIBILITIES, None) or model.INTERNAL,
         audience=_choice(options.get("audience"), AUDIENCES, None),
+        search_engine=_choice(options.get("search_engine"), search.SEARCH_ENGINES, None) or search.MATERIAL,
     )
 
 
@@ -1016,6 +1018,7 @@ def render_folder(args: argparse.Namespace) -> int:
         link_style=args.link_style,
         image_folders=project.image_folders,
         remote_images=project.remote_images,
+        search_engine=args.search_engine or project.search_engine,
     )
     templates = Templates(folders, messages)
     try:
@@ -1030,6 +1033,10 @@ def render_folder(args: argparse.Namespace) -> int:
     if not args.quiet:
         removed = f", removed {len(result.removed)} no longer generated" if result.removed else ""
         print(f"outagekb: wrote {len(result.written)} files into {args.out_dir}{removed}", file=sys.stderr)
+    if options.search_engine == search.PAGEFIND and not args.quiet:
+        # the other generator builds the site; Pagefind indexes it afterwards, as the plugin would
+        command = search.pagefind_command("SITE_DIR", use_directory_urls=options.use_directory_urls)
+        print(f"Next, after the site is built into SITE_DIR: {command}", file=sys.stderr)
     return 0
 
 
@@ -1304,6 +1311,12 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--site-url", help="the published address, for absolute links in feeds and the export")
     out.add_argument("--force", action="store_true", help="write into a folder that holds other files (they are kept)")
     out.add_argument("--audience", choices=AUDIENCES, help=AUDIENCE_HELP)
+    out.add_argument(
+        "--search-engine",
+        choices=search.SEARCH_ENGINES,
+        help="pagefind: pages with Pagefind's filters and the search box's script, and the command that indexes "
+        "the built site (default: the plugin's search_engine in ./mkdocs.yml, else material)",
+    )
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing when all goes well")
     out.set_defaults(run=render_folder)
     like = commands.add_parser(

@@ -10,6 +10,7 @@ from .images import folder_problem
 from .model import INTERNAL
 from .preview import DEFAULT_EDITOR_URL
 from .render import SEARCH_SECTIONS
+from .search import MATERIAL, SEARCH_ENGINES
 from .spec import VISIBILITIES
 
 
@@ -65,6 +66,13 @@ class OutagekbConfig(base.Config):
     search_exclude = c.ListOfItems(c.Choice(SEARCH_SECTIONS), default=[])
     """Sections of incident pages to leave out of the search index, to keep it small at
     thousands of incidents: any of timeline, updates, actions, retrospective, analysis, references."""
+
+    search_engine = c.Choice(SEARCH_ENGINES, default=MATERIAL)
+    """What the header's search box searches: `material`, Material's own search (its `search`
+    plugin builds one index file, which the browser downloads whole on the first search), or
+    `pagefind`, Pagefind's index in small chunks, of which a search fetches only what it needs
+    (needs `pip install 'outagekb[pagefind]'`; keep `- search` in the plugins, for its box).
+    Pagefind is the choice above a few thousand incidents; see docs/search.md."""
 
     editor_url = EditorUrl(default=DEFAULT_EDITOR_URL)
     """Under `mkdocs serve`, where the banner's link to a problem leads: an address that opens

@@ -15,16 +15,17 @@ from collections.abc import Iterable
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import paths, prose
+from . import paths, prose, search
 from .problems import OutagekbError, Problem
 from .render import Renderer
 from .serve import LiftedPage, ServeSession, lift
 
 
-def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
+def add_to_config(config: MkDocsConfig, watched: Iterable[str | None], search_engine: str) -> str | None:
     """What every outagekb site needs in its configuration: the input folders watched by
-    `mkdocs serve`, the stylesheet, the browse page's script and outagekb's theme templates
-    (a merged incident's page)."""
+    `mkdocs serve`, the stylesheet, the browse page's script, outagekb's theme templates
+    (a merged incident's page) and the search engine's parts (`use_search_engine`). Returns
+    what the site lacks for its search engine, in plain words, or None."""
     for folder in watched:
         if folder and folder not in config.watch and os.path.exists(folder):
             config.watch.append(folder)
@@ -35,6 +36,39 @@ def add_to_config(config: MkDocsConfig, watched: Iterable[str | None]) -> None:
     # on every page, so that it also starts after Material's instant navigation; it acts only on browse/
     if not any(str(getattr(script, "path", script)) == paths.BROWSE_SCRIPT for script in config.extra_javascript):
         config.extra_javascript.append(paths.BROWSE_SCRIPT)
+    return use_search_engine(config, search_engine)
+
+
+def use_search_engine(config: MkDocsConfig, engine: str) -> str | None:
+    """With `search_engine: pagefind`, the header's search box asks Pagefind, and Material's
+    search builds no index.
+
+    Material draws its box only while its `search` plugin is on, so that plugin stays: its two
+    handlers that collect the pages and write `search_index.json` are taken out of this build's
+    event lists (`config.plugins.events`, rebuilt with every configuration), and outagekb's
+    theme folder, whose `partials/search.html` is the box that asks Pagefind, goes before
+    Material's templates (after the site's custom_dir, which may replace it). Returns why it
+    cannot, in plain words: the site has no Material search plugin, or Pagefind is not installed."""
+    if engine != search.PAGEFIND:
+        return None
+    try:
+        search.pagefind_program()  # before anything is built
+    except OutagekbError as missing:
+        return missing.summary
+    material = config.plugins.get("material/search")
+    if material is None or not getattr(material.config, "enabled", True):
+        return (
+            "search_engine: pagefind shows its results in Material's search box, which Material draws only"
+            " with its search plugin: keep `- search` in the plugins of mkdocs.yml (outagekb turns its index off)"
+        )
+    for event, handler in (("page_context", material.on_page_context), ("post_build", material.on_post_build)):
+        if handler in config.plugins.events[event]:
+            config.plugins.events[event].remove(handler)
+    if paths.SEARCH_THEME_DIR not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, paths.SEARCH_THEME_DIR)
+    if not any(str(getattr(script, "path", script)) == paths.SEARCH_SCRIPT for script in config.extra_javascript):
+        config.extra_javascript.append(paths.SEARCH_SCRIPT)
+    return None
 
 
 def drop_incident_sources(files: Files, incidents_dir: str) -> None:

@@ -32,6 +32,8 @@ STYLESHEET = "assets/outagekb/outagekb.css"
 BROWSE_INDEX = "browse/index.md"
 BROWSE_DATA = "browse/index.json"
 BROWSE_SCRIPT = "assets/outagekb/browse.js"
+SEARCH_SCRIPT = "assets/outagekb/search.js"
+"""The header search box's script with `search_engine: pagefind` (only then written)."""
 BROWSE_FACETS = ("cause", "lesson", "severity", "organization", "service", "tag", "upstream", "year", "q")
 UNCLASSIFIED = "_unclassified"
 """The cause facet's value for incidents whose causes are not yet classified; no cause id can be it."""
@@ -136,6 +138,9 @@ def generated_paths(incident_ids: Iterable[str], cause_ids: Iterable[str], lesso
 
 THEME_DIR = os.path.join(os.path.dirname(__file__), "theme")
 """outagekb's own theme templates, after the site's theme in its folders: a custom_dir may replace them."""
+SEARCH_THEME_DIR = os.path.join(THEME_DIR, "pagefind")
+"""With `search_engine: pagefind`, the theme folder whose `partials/search.html` (the header's
+search box) replaces Material's: before Material's templates, after a site's custom_dir."""
 REDIRECT_TEMPLATE = "outagekb-redirect.html"
 """The theme template of a merged incident's page: the site's page with a refresh and a canonical link."""
 

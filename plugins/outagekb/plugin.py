@@ -33,6 +33,7 @@ from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
+from .search import PAGEFIND, index_site, pagefind_content
 from .serve import ServeSession
 from .templating import Templates, override_dirs
 
@@ -75,10 +76,11 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.incidents_dir = os.path.normpath(os.path.join(root, self.config.incidents))
         catalog = os.path.normpath(os.path.join(root, self.config.catalog)) if self.config.catalog else None
         self.image_folders = shared_folders(root, self.config.images)
-        add_to_config(config, (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders)))
+        watched = (self.incidents_dir, catalog, *(folder.path for folder in self.image_folders))
+        lacking = add_to_config(config, watched, self.config.search_engine)  # what its search engine needs, if missing
         audience, refused = chosen_audience(self.config.audience)
-        if refused:
-            raise PluginError(f"outagekb: {refused}")
+        if lacking or refused:
+            raise PluginError(f"outagekb: {lacking or refused}")
         kb, problems = load_knowledge_base(
             self.incidents_dir,
             catalog,
@@ -117,6 +119,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             search_exclude=frozenset(self.config.search_exclude),
             image_folders=self.image_folders,
             remote_images=self.config.remote_images,
+            search_engine=self.config.search_engine,
         )
         renderer = Renderer(
             serve.next_graph(self.kb) if serve is not None else build_graph(self.kb),
@@ -138,6 +141,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             # template names; without its own, MkDocs' sitemap (written before the pages) leaves it out
             page.canonical_url = page.abs_url = None
         html = restore_html_blocks(html, self.marker, blocks) if blocks else html
+        if self.config.search_engine == PAGEFIND:
+            html = pagefind_content(html, page.meta)
         return self.serve.banner + html if self.serve is not None else html
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -150,9 +155,16 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
             self.serve.watch(server, config, self.incidents_dir)
         return server
 
+    @event_priority(-50)  # late: the site is finished, whatever other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serve is not None:
             self.serve.build_finished()
+        if self.config.search_engine == PAGEFIND:  # on every build, and every rebuild of serve
+            try:
+                indexed = index_site(config.site_dir, use_directory_urls=config.use_directory_urls)
+            except OutagekbError as error:
+                raise _failure(error) from None
+            log.info(f"Pagefind indexed {indexed.pages} pages in {indexed.seconds:.1f} s")
 
 
 def _failure(error: OutagekbError) -> PluginError:

@@ -30,6 +30,7 @@ from .figures import Figure, build_time
 from .graph import Graph
 from .model import INTERNAL, Action, Cause, CauseRef, Incident, Lesson, LessonRef, Placeholder, TimelineEntry
 from .recurrence import Recurrence
+from .search import MATERIAL, PAGEFIND
 from .snippets import Snippets
 from .strip import incident_strip
 from .templating import Templates
@@ -99,6 +100,8 @@ class RenderOptions:
     """Folders of images any incident may show, besides its own (`images`)."""
     remote_images: bool = False
     """Show remote (`https://`) images on incident pages, rather than link to them (`remote_images`)."""
+    search_engine: str = MATERIAL
+    """`search.SEARCH_ENGINES`: with Pagefind, incident pages carry its filters and the search box's script is written."""
 
 
 class CauseEntry(NamedTuple):
@@ -118,6 +121,16 @@ class LessonEntry(NamedTuple):
 class TimelineRow(NamedTuple):
     entry: TimelineEntry
     since_start: Figure
+
+
+class SearchFacets(NamedTuple):
+    """What an incident page tells Pagefind besides its text: words to find it by that it does
+    not show (its causes' aliases), the values a search can be narrowed by (`filters`) and the
+    facts a result shows (`meta`), each as (name, value)."""
+
+    terms: list[str]
+    filters: list[tuple[str, str]]
+    meta: list[tuple[str, str]]
 
 
 class LinkedIncident(NamedTuple):
@@ -318,6 +331,7 @@ class Renderer:
                 suggested=suggested,
                 triage_url=link(paths.TRIAGE_INDEX),
                 strip=incident_strip(incident, figures_of_incident, graph.built_at, self.messages),
+                search_facets=self._search_facets(incident) if self.options.search_engine == PAGEFIND else None,
                 **self._recurrence_values(src, earlier, later, earlier_more),
             )
             return Page(src, text)
@@ -341,6 +355,19 @@ class Renderer:
         return self.reuse(
             ("incident-page", incident.id), (*inputs, *files), lambda: self._showing_images(incident, src, files, make)
         )
+
+    def _search_facets(self, incident: Incident) -> SearchFacets:
+        """Pagefind's filters of an incident: its causes with their broader causes (narrowing by a
+        cause keeps its narrower ones, as browse does), lessons, severity, organization and year."""
+        catalog = self.catalog
+        causes = dict.fromkeys(c for ref in incident.causes for c in (ref.cause, *catalog.ancestors(ref.cause)))
+        severity = catalog.severity_title(incident.severity)
+        year = str(incident.started.year)
+        filters = [("cause", catalog.causes[c].title) for c in causes]
+        filters += [("lesson", catalog.lessons[ref.lesson].title) for ref in incident.lessons]
+        filters += [("severity", severity), ("organization", incident.organization), ("year", year)]
+        terms = list(dict.fromkeys(alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases))
+        return SearchFacets(terms, filters, [("organization", incident.organization), ("severity", severity), ("year", year)])
 
     def _recurrence_values(
         self, src: str, earlier: tuple[Recurrence, ...], later: tuple[Recurrence, ...], earlier_more: bool
@@ -628,6 +655,7 @@ class Renderer:
         return [
             Asset(paths.STYLESHEET, self.templates.text("outagekb.css")),
             Asset(paths.BROWSE_SCRIPT, self.templates.text("browse.js")),
+            *([Asset(paths.SEARCH_SCRIPT, self.search_script())] if options.search_engine == PAGEFIND else []),
             Asset(
                 paths.BROWSE_DATA,
                 browse.index_json(self.graph, use_directory_urls=directory_urls, reuse=self.reuse, messages=self.messages),
@@ -657,6 +685,14 @@ class Renderer:
                 )
             ),
         ]
+
+    def search_script(self) -> str:
+        """The search box's script for Pagefind: `search.js`, a function, called with the words it
+        writes in the site's language (`search.script`, one text or its forms by number)."""
+        prefix = "search.script."
+        labels = {key[len(prefix) :]: self.messages.forms(key) for key in self.messages.table if key.startswith(prefix)}
+        words = json.dumps({"language": self.messages.language, "labels": labels}, ensure_ascii=False, separators=(",", ":"))
+        return self.templates.text("search.js").rstrip() + f"({words});\n"
 
     def images_of(self, incident: Incident) -> tuple[images.ImageFile, ...]:
         """The image files the incident's page shows."""
