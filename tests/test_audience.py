@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, build, write
 from outagekb import audience
 from outagekb.loader import load_knowledge_base
-from outagekb.model import PUBLIC
+from outagekb.model import PUBLIC, Incident
 
 MARKER = b"zqx"
 """In every internal part below, in some letter case; nothing else in a site holds it."""
@@ -313,9 +313,9 @@ def test_the_gate_keeps_unchanged_incidents_as_the_same_objects(sites: dict[str,
     page is reused; and one without internal parts is passed through as it is."""
     kb, problems = load_knowledge_base(str(sites["project"] / "incidents"))
     assert not [p for p in problems if p.is_error]
-    reuse: dict[str, tuple[object, tuple[str, ...], object]] = {}
-    first, left_out = audience.for_audience(kb, PUBLIC, reuse)  # type: ignore[arg-type]
-    second, _ = audience.for_audience(kb, PUBLIC, reuse)  # type: ignore[arg-type]
+    reuse: dict[str, tuple[Incident, tuple[str, ...], Incident]] = {}
+    first, left_out = audience.for_audience(kb, PUBLIC, reuse)
+    second, _ = audience.for_audience(kb, PUBLIC, reuse)
     assert [i.id for i in first.incidents] == sorted([PUBLIC_ID, OTHER_PUBLIC_ID])
     assert all(a is b for a, b in zip(first.incidents, second.incidents, strict=True))
     by_id = {i.id: i for i in kb.incidents}
@@ -349,7 +349,7 @@ def test_render_and_validate_take_the_audience(sites: dict[str, Path], tmp_path:
     out = tmp_path / "rendered"
     result = run(project, "render", "--audience", "public", str(out))
     assert result.returncode == 0, result.stderr
-    assert "building the public site: 2 incidents; left out: 1 internal incidents and 7 internal entries" in result.stderr
+    assert "building the public site: 2 incidents; left out: 1 internal incident and 7 internal entries" in result.stderr
     assert marked(out) == []
     assert (out / "incidents" / f"{PUBLIC_ID}.md").is_file()
     internal = run(project, "render", str(tmp_path / "internal"))

@@ -71,7 +71,7 @@ def for_audience(
             part = public_part(incident, related)
             if reuse is not None:
                 reuse[incident.id] = (incident, related, part)
-        entries += internal_entries(incident) - internal_entries(part)
+        entries += internal_entries(incident)  # its public part has none
         incidents.append(part)
     if reuse is not None:
         for gone in set(reuse) - public_ids:
@@ -88,7 +88,8 @@ def audience_note(kb: KnowledgeBase, left_out: LeftOut) -> str:
         internal = sum(not incident.is_public for incident in kb.incidents)
         return f"building the internal site: {incidents}, {internal} of them internal; internal parts are marked"
     entries = f"{left_out.entries} internal entr{'ies' if left_out.entries != 1 else 'y'}"
-    return f"building the public site: {incidents}; left out: {left_out.incidents} internal incidents and {entries}"
+    hidden = f"{left_out.incidents} internal incident{'s' if left_out.incidents != 1 else ''}"
+    return f"building the public site: {incidents}; left out: {hidden} and {entries}"
 
 
 def public_part(incident: Incident, related: tuple[str, ...]) -> Incident:

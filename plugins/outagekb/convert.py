@@ -141,7 +141,7 @@ class Converter:
         for key, value in node.entries:
             f = record.field(key.text)
             if f is None:
-                if key.text == spec.INTERNAL.name and record in _INCIDENT_PARTS:
+                if key.text == spec.INTERNAL.name and any(record is part for part in _INCIDENT_PARTS):
                     self.error(key, prefix + key.text, _not_internal(record))
                     continue
                 hint = suggestion(key.text, record.names)
