@@ -521,12 +521,19 @@ def make_organizations(count: int = 300, seed: int = 7) -> list[Organization]:
 # --- prose --------------------------------------------------------------------------------
 
 
-class Prose:
-    """Plausible made-up sentences from the word lists, with some Markdown now and then."""
+PROSE_LENGTHS = {"short": 0.5, "default": 1.0, "long": 2.0}
+"""`--prose`: how many sentences each paragraph has, against the default (which is unchanged,
+so that the default corpus stays the same, byte for byte)."""
 
-    def __init__(self, rng: random.Random, org: Organization) -> None:
+
+class Prose:
+    """Plausible made-up sentences from the word lists, with some Markdown now and then;
+    `scale` lengthens or shortens every paragraph (at least one sentence)."""
+
+    def __init__(self, rng: random.Random, org: Organization, scale: float = 1.0) -> None:
         self.rng = rng
         self.org = org
+        self.scale = scale
 
     def fill(self, template: str, **extra: str) -> str:
         rng = self.rng
@@ -593,7 +600,10 @@ class Prose:
 
     def paragraph(self, low: int, high: int, links: float = 0.1) -> str:
         sentences: list[str] = []
-        for _ in range(self.rng.randint(low, high)):
+        count = self.rng.randint(low, high)
+        if self.scale != 1.0:
+            count = max(1, round(count * self.scale))
+        for _ in range(count):
             sentence = self.sentence()
             if sentence not in sentences:  # the same sentence twice reads like a bug, not like a person
                 sentences.append(sentence)
@@ -650,7 +660,9 @@ def _duration_minutes(rng: random.Random) -> int:
     return max(4, min(int(math.exp(rng.gauss(math.log(100), 1.1))), 5 * 24 * 60))
 
 
-def generate_incidents(count: int, seed: int = DEFAULT_SEED, catalog: Catalog | None = None) -> list[Incident]:
+def generate_incidents(
+    count: int, seed: int = DEFAULT_SEED, catalog: Catalog | None = None, prose: str = "default"
+) -> list[Incident]:
     catalog = catalog or load_catalog()
     rng = random.Random(seed)
     orgs = make_organizations()
@@ -660,7 +672,9 @@ def generate_incidents(count: int, seed: int = DEFAULT_SEED, catalog: Catalog | 
     taken: set[str] = set()
     for _ in range(count):
         org = rng.choice(orgs)
-        incidents.append(_incident(rng, org, catalog, cause_ids, cause_weights, lesson_ids, incidents, taken))
+        incidents.append(
+            _incident(rng, org, catalog, cause_ids, cause_weights, lesson_ids, incidents, taken, PROSE_LENGTHS[prose])
+        )
     return incidents
 
 
@@ -673,8 +687,9 @@ def _incident(
     lesson_ids: list[str],
     earlier: list[Incident],
     taken: set[str],
+    prose_scale: float = 1.0,
 ) -> Incident:
-    prose = Prose(rng, org)
+    prose = Prose(rng, org, prose_scale)
     tz = _tz(org.offset)
     started = (EPOCH + timedelta(minutes=rng.randrange(SPAN_MINUTES))).astimezone(tz)
     duration = _duration_minutes(rng)
@@ -1050,12 +1065,12 @@ def write_outagekb_project(folder: str, incidents: Sequence[Incident], catalog: 
         stream.write(MKDOCS_COMMON)
 
 
-def write_projects(folder: str, count: int, seed: int = DEFAULT_SEED) -> tuple[str, str, list[Incident]]:
+def write_projects(folder: str, count: int, seed: int = DEFAULT_SEED, prose: str = "default") -> tuple[str, str, list[Incident]]:
     """Both projects side by side: `<folder>/outagekb` and `<folder>/plain`."""
     from handwritten import write_plain_project
 
     catalog = load_catalog()
-    incidents = generate_incidents(count, seed, catalog)
+    incidents = generate_incidents(count, seed, catalog, prose)
     okb, plain = os.path.join(folder, "outagekb"), os.path.join(folder, "plain")
     write_outagekb_project(okb, incidents, catalog, seed)
     write_plain_project(plain, incidents, catalog, seed)
@@ -1068,18 +1083,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--out", default=None, help="output folder (default benchmarks/out/n<N>)")
     parser.add_argument("--only", choices=("outagekb", "plain"), help="write one project only")
+    parser.add_argument("--prose", choices=list(PROSE_LENGTHS), default="default", help="paragraph length (default: default)")
     args = parser.parse_args(argv)
     out = args.out or os.path.join(HERE, "out", f"n{args.incidents}")
     if args.only == "outagekb":
         catalog = load_catalog()
-        write_outagekb_project(out, generate_incidents(args.incidents, args.seed, catalog), catalog, args.seed)
+        write_outagekb_project(out, generate_incidents(args.incidents, args.seed, catalog, args.prose), catalog, args.seed)
     elif args.only == "plain":
         from handwritten import write_plain_project
 
         catalog = load_catalog()
-        write_plain_project(out, generate_incidents(args.incidents, args.seed, catalog), catalog, args.seed)
+        write_plain_project(out, generate_incidents(args.incidents, args.seed, catalog, args.prose), catalog, args.seed)
     else:
-        write_projects(out, args.incidents, args.seed)
+        write_projects(out, args.incidents, args.seed, args.prose)
     print(f"wrote {args.incidents} incidents to {out}", file=sys.stderr)
     return 0
 

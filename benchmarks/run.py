@@ -87,10 +87,30 @@ class SiteFacts:
     search_index_bytes: int
     search_index_gzip_bytes: int
     warnings: int
+    incident_pages: int = 0
+    incident_page_bytes: int = 0  # every incident page, whole
+    incident_page_gzip_bytes: int = 0
+    incident_article_bytes: int = 0  # the part of them that is the page's own (Material's `<article>`)
+
+
+_ARTICLE = re.compile(rb"<article\b[^>]*>(.*?)</article>", re.DOTALL)
 
 
 def site_facts(site_dir: str, log_path: str) -> SiteFacts:
     pages = sum(1 for _, _, names in os.walk(site_dir) for name in names if name.endswith(".html"))
+    incident_pages = page_bytes = page_gzip = article_bytes = 0
+    incidents = os.path.join(site_dir, "incidents")
+    for entry in os.scandir(incidents) if os.path.isdir(incidents) else ():
+        page = os.path.join(entry.path, "index.html") if entry.is_dir() else entry.path
+        if not page.endswith(".html") or entry.name == "index.html" or not os.path.isfile(page):
+            continue  # the incidents index is not an incident page
+        with open(page, "rb") as stream:
+            html = stream.read()
+        incident_pages += 1
+        page_bytes += len(html)
+        page_gzip += len(gzip.compress(html, compresslevel=6))
+        found = _ARTICLE.search(html)
+        article_bytes += len(found.group(1)) if found else 0
     index = os.path.join(site_dir, "search", "search_index.json")
     raw = b""
     if os.path.exists(index):
@@ -99,7 +119,16 @@ def site_facts(site_dir: str, log_path: str) -> SiteFacts:
     with open(log_path, encoding="utf-8", errors="replace") as stream:
         warnings = sum(1 for line in stream if line.startswith("WARNING"))
     # gzip level 6: what web servers use by default for on-the-fly compression
-    return SiteFacts(pages, len(raw), len(gzip.compress(raw, compresslevel=6)) if raw else 0, warnings)
+    return SiteFacts(
+        pages,
+        len(raw),
+        len(gzip.compress(raw, compresslevel=6)) if raw else 0,
+        warnings,
+        incident_pages,
+        page_bytes,
+        page_gzip,
+        article_bytes,
+    )
 
 
 # --- the measurements -------------------------------------------------------------------------
@@ -122,6 +151,7 @@ class Results:
     yaml_inprocess_s: list[float] = field(default_factory=list)
     load_before: str = ""
     load_after: str = ""
+    prose: str = "default"
 
 
 def machine() -> dict[str, str]:
@@ -200,12 +230,12 @@ def worker(kind: str, *args: str) -> list[str]:
     return [sys.executable, os.path.abspath(__file__), "--worker", kind, *args]
 
 
-def measure(out: str, count: int, runs: int, seed: int, skip_plain: bool) -> Results:
+def measure(out: str, count: int, runs: int, seed: int, skip_plain: bool, prose: str = "default") -> Results:
     okb, plain = os.path.join(out, "outagekb"), os.path.join(out, "plain")
     incidents_dir = os.path.join(okb, "incidents")
     files = incident_files(incidents_dir)
     mean_bytes = statistics.fmean(os.path.getsize(f) for f in files)
-    results = Results(count, runs, seed, machine(), mean_bytes, load_before=load_average())
+    results = Results(count, runs, seed, machine(), mean_bytes, load_before=load_average(), prose=prose)
     mkdocs = tool("mkdocs", "mkdocs")
     outagekb = tool("outagekb", "outagekb.cli")
     log_a, log_b, log_v = (os.path.join(out, name) for name in ("build-outagekb.log", "build-plain.log", "validate.log"))
@@ -301,7 +331,7 @@ def report(r: Results) -> str:
         "",
         f"outagekb {r.machine['outagekb']}. Machine: {r.machine['cpu']}, {r.machine['cores']} cores, {r.machine['memory']}; Python {r.machine['python']}, "
         f"MkDocs {r.machine['mkdocs']}, Material {r.machine['material']}, Markdown {r.machine['markdown']}, "
-        f"PyYAML {r.machine['pyyaml']}. Seed {r.seed}; incident files {r.mean_file_bytes / 1000:.1f} kB on average. "
+        f"PyYAML {r.machine['pyyaml']}. Seed {r.seed}, {r.prose} prose; incident files {r.mean_file_bytes / 1000:.1f} kB on average. "
         f"Load average {r.load_before} before the runs, {r.load_after} after.",
         "",
         "| measure | outagekb (a) | plain MkDocs (b) | a/b |",
@@ -324,6 +354,16 @@ def report(r: Results) -> str:
             f"{_ratio(sa.search_index_gzip_bytes, sb.search_index_gzip_bytes) if sb else '—'} |",
             f"| warnings in the build log | {sa.warnings} | {sb.warnings if sb else '—'} | |",
         ]
+        for label, key in (
+            ("incident pages, bytes", "incident_page_bytes"),
+            ("incident pages, gzip -6", "incident_page_gzip_bytes"),
+            ("their `<article>` HTML", "incident_article_bytes"),
+        ):
+            mine, theirs = getattr(sa, key) / max(sa.incident_pages, 1), getattr(sb, key) / max(sb.incident_pages, 1) if sb else 0
+            lines.append(
+                f"| {label}, mean per page | {_size(mine)} | {_size(theirs) if sb else '—'} | "
+                f"{_ratio(mine, theirs) if sb else '—'} |"
+            )
     n = r.incidents
     v_proc = n / _median([run.seconds for run in r.validate_process])
     y_proc = n / _median([run.seconds for run in r.yaml_process])
@@ -540,7 +580,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--incidents", "-n", type=int, default=1000, help="how many incidents (default 1000)")
     parser.add_argument("--runs", "-k", type=int, default=3, help="runs of each measurement; medians are reported (default 3)")
     parser.add_argument("--seed", type=int, default=None, help="generator seed (default: generate.py's)")
-    parser.add_argument("--out", default=None, help="working folder (default benchmarks/out/run-n<N>, gitignored)")
+    parser.add_argument(
+        "--prose", choices=("short", "default", "long"), default="default", help="paragraph length of the generated prose"
+    )
+    parser.add_argument(
+        "--out", default=None, help="working folder (default benchmarks/out/run-n<N>[-s<seed>][-<prose>], gitignored)"
+    )
     parser.add_argument("--phases", action="store_true", help="also time the outagekb build's phases and profile it in-process")
     parser.add_argument("--phases-only", action="store_true", help="only generate and profile, skip the whole-process table")
     parser.add_argument("--phases-site", choices=("outagekb", "plain"), default="outagekb", help="which site --phases profiles")
@@ -569,24 +614,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     import generate
 
     seed = generate.DEFAULT_SEED if args.seed is None else args.seed
-    out = os.path.abspath(args.out or os.path.join(HERE, "out", f"run-n{args.incidents}"))
+    name = f"run-n{args.incidents}" + (f"-s{seed}" if seed != generate.DEFAULT_SEED else "")
+    name += f"-{args.prose}" if args.prose != "default" else ""
+    out = os.path.abspath(args.out or os.path.join(HERE, "out", name))
     stamp = os.path.join(out, "generated.json")
+    wanted = {"incidents": args.incidents, "seed": seed, "prose": args.prose}
     reuse = False
     if args.reuse and os.path.exists(stamp):
         with open(stamp, encoding="utf-8") as stream:
-            reuse = json.load(stream) == {"incidents": args.incidents, "seed": seed, "files": fingerprint(out)}
+            reuse = json.load(stream) == {**wanted, "files": fingerprint(out)}
         if not reuse:
             progress("the projects in the working folder differ from what was generated: generating again")
     if not reuse:
         started = time.perf_counter()
         os.makedirs(out, exist_ok=True)
-        generate.write_projects(out, args.incidents, seed)
+        generate.write_projects(out, args.incidents, seed, args.prose)
         with open(stamp, "w", encoding="utf-8") as stream:
-            json.dump({"incidents": args.incidents, "seed": seed, "files": fingerprint(out)}, stream)
-        progress(f"generated {args.incidents:,} incidents (seed {seed}) in {time.perf_counter() - started:.1f} s into {out}")
+            json.dump({**wanted, "files": fingerprint(out)}, stream)
+        progress(
+            f"generated {args.incidents:,} incidents (seed {seed}, {args.prose} prose) in {time.perf_counter() - started:.1f} s into {out}"
+        )
 
     if not args.phases_only:
-        results = measure(out, args.incidents, max(1, args.runs), seed, args.skip_plain)
+        results = measure(out, args.incidents, max(1, args.runs), seed, args.skip_plain, args.prose)
         with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as stream:
             json.dump(asdict(results), stream, indent=2)
         print(report(results))

@@ -55,6 +55,7 @@ TARGET_BYTES = 300_000
 TARGET_MS = 300.0
 ENGINES = ("material", "pagefind")
 SETTLE_MS = 1000
+SHOW_FILES = False  # --files: each file a first search fetched, on stderr
 
 
 @dataclass
@@ -187,6 +188,9 @@ def one_search(
         file = site / path.lstrip("/")
         compressed += min(sent, len(gzip.compress(file.read_bytes(), 6))) if file.is_file() else sent
     start = found["typed"] if ready_first else found["clicked"]
+    if SHOW_FILES and not ready_first:
+        for path, sent in sorted(sizes):
+            print(f"    {sent:>9,} B  {path}", file=sys.stderr)
     return sum(sent for _, sent in sizes), compressed, len(sizes), found["results"], found["first"] - start
 
 
@@ -261,7 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--reuse", action="store_true", help="keep sites already built in benchmarks/out/search-n<N>/")
+    parser.add_argument("--files", action="store_true", help="also list each file a first search fetches (stderr)")
     args = parser.parse_args(argv)
+    global SHOW_FILES
+    SHOW_FILES = args.files
     rows = measure(args.incidents, args.engines, args.seed, args.reuse)
     print(table(rows))
     print()

@@ -111,7 +111,7 @@ def test_export_agrees_with_the_incident_pages(site: Path, site_with_url: Path) 
         assert "<h1" in text and record["title"] in text
         approximate = bool({"started", "resolved"} & set(record["approximate"])) and record["duration_seconds"] is not None
         shown = figures.format_figure(figures.Figure(record["duration_seconds"], approximate))
-        assert f"<dt>Duration</dt><dd>{shown}</dd>" in text
+        assert f"<dt>Duration</dt> <dd>{shown}</dd>" in text
     absolute = json.loads((site_with_url / "incidents.json").read_text(encoding="utf-8"))["incidents"]
     assert absolute[0]["url"] == "https://kb.example.org/ops/incidents/2024-08-01-ongoing/"
     assert page_file(site_with_url, "incidents/2024-08-01-ongoing").exists()

@@ -67,4 +67,4 @@ def test_the_site_around_the_incident_is_not_printed(printed: str) -> None:
     text = squeezed(printed)
     for chrome in ("Test knowledge base", "Table of contents", "Search", "Made with", "Skip to content"):
         assert chrome not in text, chrome
-    assert "The moments as a table" not in text  # a control, not content: the strip's summary is printed
+    assert "An outage of" in text  # the strip's caption is content, printed with the drawing

@@ -245,7 +245,7 @@ def test_the_later_incident_names_the_earlier_one_and_its_open_actions(site: Pat
     )
     assert "The same cause, DNS failure: its action “Page the on-call on NXDOMAIN spikes.” is still in progress." in page
     assert "Add a DNS probe" not in page  # done
-    assert 'href="../../incidents/2023-03-01-acme-resolver/">Resolver push took the API down</a> on 2023-03-01' in html
+    assert 'href="../2023-03-01-acme-resolver/">Resolver push took the API down</a> on 2023-03-01' in html
 
 
 def test_the_earlier_incident_names_where_its_open_actions_recurred(site: Path) -> None:
@@ -283,7 +283,7 @@ def test_the_statistics_page_counts_them_and_shows_how_often_causes_come_back(si
     table = html[html.index('class="okb-cause-recurrence"') :]
     table = table[: table.index("</table>")]
     rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
-    cells = [[cell for cell in row.split("|") if cell] for row in rows]
+    cells = [[cell for cell in row.split("|") if cell.strip()] for row in rows]
     # Acme had dns twice (366 days apart); network counts its narrower dns; Globex once
     # 3 incidents each, over the 15 months from the first published incident to the last
     assert cells == [["Network failure", "366 days", "1", "2.4"], ["DNS failure", "366 days", "1", "2.4"]]

@@ -217,6 +217,24 @@ def test_search_exclude_leaves_sections_and_boilerplate_out_of_the_index(tmp_pat
     assert "Zanzibar" in page and "approximately known" in page and "Since start" in page  # still on the page
 
 
+def test_material_search_finds_an_incident_by_its_causes_aliases_that_its_page_does_not_carry(tmp_path: Path) -> None:
+    """The aliases are words of the incident's entry in the index, not hidden text in every
+    page; and cells and facts are words apart in the index, not run together."""
+    incident = (
+        MINIMAL_INCIDENT + "timeline:\n  - at: 2024-05-01T10:01:00+02:00\n    event: Zanzibar happened.\n    kind: detect\n"
+    )
+    site = build(make_project(tmp_path, {"2024-05-01-example.yaml": incident}))
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = {doc["location"]: doc["text"] for doc in index["docs"]}
+    first = entries["incidents/2024-05-01-example/"]
+    assert first.endswith("config configuration misconfiguration feature flag settings"), first
+    assert "Organization Example" in first and "OrganizationExample" not in first
+    assert "detect Zanzibar happened." in entries["incidents/2024-05-01-example/#timeline"]
+    page = page_file(site, "incidents/2024-05-01-example").read_text(encoding="utf-8")
+    assert "misconfiguration" not in page and "<span hidden>" not in page
+    assert "misconfiguration" in page_file(site, "causes/config-change").read_text(encoding="utf-8")
+
+
 def test_serve_remakes_and_rebuilds_only_what_a_change_touched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs serve --dirty`: a second build after editing one incident rewrites that
     incident's page (and the pages that list it) and leaves the others alone."""

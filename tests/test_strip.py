@@ -62,39 +62,22 @@ def test_updates_are_ticks_so_that_a_silence_is_an_empty_stretch_and_a_post_mort
     assert "2 public updates" not in strip.summary and "3 public updates, the longest silence 3 h 20 min" in strip.summary
     assert strip.summary.endswith("1 moment lies far outside the outage and is not drawn.")
     assert "detected 10 min before the start" in strip.summary
-    assert [m.what for m in strip.moments][:2] == ["detected", "started"]
-    assert "postmortem" not in " ".join(m.what for m in strip.moments)
+    assert [m.row for m in strip.moments][:2] == ["span", "span"] and strip.moments[0].at < strip.moments[1].at
+    assert "update" not in [m.row for m in strip.moments][-1:]  # the post-mortem days later is not among them
 
 
 def test_an_ongoing_outage_runs_until_the_build_and_says_so() -> None:
     timeline = (TimelineEntry(at(1, 10, 5), "Paged.", "escalate"), TimelineEntry(at(1, 10, 40), "Rolled back.", "rollback"))
     strip = strip_of(incident(timeline=timeline), now=at(1, 12))
     assert strip.ongoing and strip.summary.startswith("Ongoing for 2 h;")
-    assert strip.moments[-1].what == "still ongoing when this page was built"
-    assert [m.what for m in strip.moments if m.row == "timeline"] == ["timeline entry (escalation)", "timeline entry (rollback)"]
+    assert strip.moments[-1].at == at(1, 12) and strip.moments[-1].row == "span"  # the end is the build's time
+    assert [m.at for m in strip.moments if m.row == "timeline"] == [at(1, 10, 5), at(1, 10, 40)]
     assert len(xs(strip.svg, "okb-strip-entry")) == 2
 
 
-def test_every_incident_page_starts_with_its_strip_and_the_moments_as_a_table(tmp_path: Path) -> None:
-    site = build(make_project(tmp_path, {"2024-05-01-example-config-push.yaml": MINIMAL_INCIDENT}))
-    html = (site / "incidents" / "2024-05-01-example-config-push" / "index.html").read_text(encoding="utf-8")
-    figure = html.split('<figure class="okb-strip"', 1)[1].split("</figure>", 1)[0]
-    assert html.index('<figure class="okb-strip"') < html.index('class="okb-facts-box"')
-    assert 'role="img" aria-labelledby="okb-strip-title"' in figure  # the caption says the rest, read once
-    assert '<desc id="okb-strip-desc">An outage of 2 h 30 min; detected 5 min after the start; mitigated 1 h after' in figure
-    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", figure)
-    assert rows == [
-        ("2024-05-01 10:00 UTC+02:00", "0 s after start", "started"),
-        ("2024-05-01 10:05 UTC+02:00", "5 min after start", "detected"),
-        ("2024-05-01 11:00 UTC+02:00", "1 h after start", "mitigated"),
-        ("2024-05-01 12:30 UTC+02:00", "2 h 30 min after start", "resolved"),
-    ]
-    assert "their sections below list each of them in full" not in figure  # no marks: no pointer to them
-
-
-def test_the_table_lists_the_outage_and_points_at_the_sections_for_each_mark(tmp_path: Path) -> None:
-    """Updates and timeline entries are rows of their own sections, with their text; the
-    strip's table does not repeat them (it would make every page a third heavier)."""
+def test_every_incident_page_starts_with_its_strip_described_once_and_not_listed_again(tmp_path: Path) -> None:
+    """The caption says in words what the drawing shows; the moments are the page's facts,
+    timeline and updates, so the strip carries no table of them and no second description."""
     marked = MINIMAL_INCIDENT + (
         "timeline:\n  - at: 2024-05-01T10:06:00+02:00\n    event: Paged the on-call.\n    kind: escalate\n"
         "updates:\n  - at: 2024-05-01T10:20:00+02:00\n    status: investigating\n    text: Looking.\n"
@@ -102,7 +85,21 @@ def test_the_table_lists_the_outage_and_points_at_the_sections_for_each_mark(tmp
     site = build(make_project(tmp_path, {"2024-05-01-example-config-push.yaml": marked}))
     html = (site / "incidents" / "2024-05-01-example-config-push" / "index.html").read_text(encoding="utf-8")
     figure = html.split('<figure class="okb-strip"', 1)[1].split("</figure>", 1)[0]
-    rows = re.findall(r"<tr><td>[^<]+</td><td>[^<]+</td><td>([^<]+)</td></tr>", figure)
-    assert rows == ["started", "detected", "mitigated", "resolved"]
-    assert "The ticks and dots are the public updates and the timeline entries" in figure
+    assert html.index('<figure class="okb-strip"') < html.index('class="okb-facts-box"')
+    assert 'role="img" aria-labelledby="okb-strip-title"' in figure
+    caption = figure.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    assert caption.startswith("An outage of 2 h 30 min; detected 5 min after the start; mitigated 1 h after")
+    assert "<desc" not in figure and "<table" not in figure and "<details" not in figure
+    assert re.findall(r'<span class="okb-key-(\w+)"></span>', caption) == [
+        "impact",
+        "mitigated",
+        "detected",
+        "update",
+        "timeline",
+    ]
+    ends = re.findall(r"<span>([^<]+)</span>", figure.split('class="okb-strip-ends"', 1)[1].split("</div>", 1)[0])
+    assert ends == ["2024-05-01 10:00 UTC+02:00", "2024-05-01 12:30 UTC+02:00"]
     assert len(xs(figure, "okb-strip-update")) == 1 and len(xs(figure, "okb-strip-entry")) == 1
+    facts = html.split('class="okb-facts-box"', 1)[1].split("</dl>", 1)[0]
+    for label in ("Started", "Detected", "Mitigated", "Resolved"):
+        assert f"<dt>{label}</dt>" in facts  # where the strip's moments are written out

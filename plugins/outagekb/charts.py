@@ -106,12 +106,13 @@ def _empty_chart(id_prefix: str, title: str, message: str, kind: str, messages: 
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], note: str = "") -> str:
-    """The chart's numbers as a collapsed table; every cell is escaped here."""
+    """The chart's numbers as a collapsed table, left out of the search index (numbers are not
+    what a reader searches for); every cell is escaped here."""
     cells = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     extra = f'<p class="okb-muted">{escape(note)}</p>' if note else ""
     return (
-        f'<details class="okb-chart-data"><summary>{escape(caption)}</summary>'
+        f'<details class="okb-chart-data" data-search-exclude><summary>{escape(caption)}</summary>'
         # a box that scrolls on a phone: reachable and named for keyboard and screen reader users
         f'<div class="okb-table md-typeset__scrollwrap" tabindex="0" role="region" aria-label="{escape(caption)}">'
         '<div class="md-typeset__table">'

@@ -211,10 +211,18 @@ def linker(from_src: str, use_directory_urls: bool, style: str = "url") -> Calla
     if style == "source":
         return lambda target: relative_source(from_src, target)
     root = root_prefix(from_src, use_directory_urls)
+    # a link within the page's own top folder skips going up to the root and back down:
+    # `../other/` from `incidents/x/`, not `../../incidents/other/`
+    from_url = url_for(from_src, use_directory_urls)
+    folder = from_url.split("/", 1)[0] + "/" if root and "/" in from_url else None
+    up = root[3:]
 
     def link(target: str) -> str:
         # by way of the site root: computed once per page, not once per link
-        return (root + (url_for(target, use_directory_urls) if target.endswith(".md") else target)) or "./"
+        url = url_for(target, use_directory_urls) if target.endswith(".md") else target
+        if folder is not None and url.startswith(folder):
+            return (up + url[len(folder) :]) or "./"
+        return (root + url) or "./"
 
     return link
 

@@ -20,7 +20,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .audience import audience_note, chosen_audience, for_audience
 from .blocks import new_marker, restore_html_blocks
@@ -33,7 +35,7 @@ from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
-from .search import PAGEFIND, index_site, pagefind_content
+from .search import PAGEFIND, add_to_material_index, index_site, material_terms, pagefind_content
 from .serve import ServeSession
 from .templating import Templates, override_dirs
 
@@ -52,6 +54,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.serve: ServeSession | None = None  # only under `mkdocs serve`
         self.image_folders: tuple[SharedFolder, ...] = ()
         self.messages: Messages | None = None  # the labels of the site's language, read in on_config
+        self.search_terms: dict[str, str] = {}  # incident page -> words Material's search adds to its entry
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # This instance lives for the whole `mkdocs serve` session (MkDocs keeps plugins that
@@ -129,6 +132,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         )
         try:
             self.blocks = add_generated(files, config, renderer, self.marker, serve, self.incidents_dir)
+            if self.config.search_engine != PAGEFIND:  # Pagefind's pages carry theirs (`search_facets`)
+                self.search_terms = material_terms(self.kb.catalog, self.kb.incidents)
         except OutagekbError as error:
             raise _failure(error) from None
         return files
@@ -144,6 +149,15 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         if self.config.search_engine == PAGEFIND:
             html = pagefind_content(html, page.meta)
         return self.serve.banner + html if self.serve is not None else html
+
+    @event_priority(-50)  # after Material's search has indexed the page
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        words = self.search_terms.get(page.file.src_uri)
+        if words:
+            add_to_material_index(config, page.url, words)
+        return context
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.serve is not None:

@@ -182,9 +182,19 @@ _MD = _converter()
 _IMAGES: _Images = _MD.treeprocessors["outagekb-images"]  # type: ignore[assignment]
 
 
+_PREFORMATTED = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+
+
 def protect(fragment: str) -> str:
-    """One line, with braces and newlines as character references (same meaning in HTML)."""
-    return fragment.replace("{", "&#123;").replace("}", "&#125;").replace("\r", "").replace("\n", "&#10;")
+    """One line, with the same meaning in HTML: braces as character references, and each
+    line break a space, as HTML reads it outside `<pre>`, where it stays as `&#10;`."""
+    fragment = fragment.replace("{", "&#123;").replace("}", "&#125;").replace("\r", "")
+    if "\n" not in fragment:
+        return fragment
+    if "<pre" not in fragment:
+        return fragment.replace("\n", " ")
+    parts = _PREFORMATTED.split(fragment)  # odd parts are the preformatted blocks
+    return "".join(part.replace("\n", "&#10;" if i % 2 else " ") for i, part in enumerate(parts))
 
 
 _PLAIN_CHARS = re.compile(r"^[A-Za-z0-9 \n.,;:'\"?!/%$@=(){}+\-\u00c0-\u024f\u2010-\u2027\u2030-\u205e]*$")

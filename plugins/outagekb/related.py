@@ -17,8 +17,12 @@ from dataclasses import dataclass
 
 from .model import Catalog, Incident
 
-LIMIT = 5
-"""How many computed related incidents a page shows (after the explicit ones)."""
+LIMIT = 3
+"""How many computed related incidents a page shows (after the explicit ones): the closest few;
+the cause pages list every incident of a cause, and `outagekb similar` ranks them all."""
+
+REASONS_SHOWN = 2
+"""Reasons a page gives for a computed related incident, the weightiest kinds first; the rest are counted."""
 
 CANDIDATES = 100
 """How many other incidents each incident scores at most."""

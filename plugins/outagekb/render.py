@@ -30,6 +30,7 @@ from .figures import Figure, build_time
 from .graph import Graph
 from .model import INTERNAL, Action, Cause, CauseRef, Incident, Lesson, LessonRef, Placeholder, TimelineEntry
 from .recurrence import Recurrence
+from .related import REASONS_SHOWN
 from .search import MATERIAL, PAGEFIND
 from .snippets import Snippets
 from .strip import incident_strip
@@ -124,9 +125,10 @@ class TimelineRow(NamedTuple):
 
 
 class SearchFacets(NamedTuple):
-    """What an incident page tells Pagefind besides its text: words to find it by that it does
-    not show (its causes' aliases), the values a search can be narrowed by (`filters`) and the
-    facts a result shows (`meta`), each as (name, value)."""
+    """What an incident page tells Pagefind besides its text: words to find it by that its
+    indexed text does not hold (its causes' aliases, and the words of its facts, which
+    `search.LEFT_OUT` leaves out with their dates and durations), the values a search can be
+    narrowed by (`filters`) and the facts a result shows (`meta`), each as (name, value)."""
 
     terms: list[str]
     filters: list[tuple[str, str]]
@@ -329,6 +331,7 @@ class Renderer:
                 ],
                 related=related,
                 suggested=suggested,
+                reasons_shown=REASONS_SHOWN,
                 triage_url=link(paths.TRIAGE_INDEX),
                 strip=incident_strip(incident, figures_of_incident, graph.built_at, self.messages),
                 search_facets=self._search_facets(incident) if self.options.search_engine == PAGEFIND else None,
@@ -366,7 +369,9 @@ class Renderer:
         filters = [("cause", catalog.causes[c].title) for c in causes]
         filters += [("lesson", catalog.lessons[ref.lesson].title) for ref in incident.lessons]
         filters += [("severity", severity), ("organization", incident.organization), ("year", year)]
-        terms = list(dict.fromkeys(alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases))
+        aliases = [alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases]
+        facts = [incident.organization, *incident.services, *incident.upstream, *incident.regions, *incident.tags]
+        terms = list(dict.fromkeys([*facts, *aliases]))
         return SearchFacets(terms, filters, [("organization", incident.organization), ("severity", severity), ("year", year)])
 
     def _recurrence_values(

@@ -20,11 +20,16 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import paths
+from .model import Catalog, Incident
 from .problems import OutagekbError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 MATERIAL, PAGEFIND = "material", "pagefind"
 SEARCH_ENGINES = (MATERIAL, PAGEFIND)
@@ -45,9 +50,12 @@ LEFT_OUT = (
     ".headerlink",  # the permalink sign after each heading
     ".md-source-file",  # the page's dates
     ".md-content__button",  # edit and view buttons
-    ".okb-facts dt",  # the labels of an incident's facts ("Organization", "Severity")
+    # facts lists (an incident's facts and its updates' figures, a cause's or lesson's figures):
+    # labels, dates, durations and counts that every page has; the words among an incident's
+    # facts, such as its organization and tags, are its hidden search terms instead
+    "dl.okb-facts",
+    ".okb-timeline td:nth-child(-n+3), .okb-updates td:nth-child(-n+3)",  # times, kinds, statuses, channels
     ".okb-table thead",  # the column headings of every table
-    ".okb-ref__title span[hidden]",  # a cause's aliases for Material, run into its title; `okb-search-terms` has them
 )
 """Boilerplate every page repeats, left out of Pagefind's index (CSS selectors)."""
 
@@ -60,6 +68,38 @@ class Indexed:
 
     pages: int
     seconds: float
+
+
+def material_terms(catalog: Catalog, incidents: Iterable[Incident]) -> dict[str, str]:
+    """For Material's search: the words each incident page should be found by that it does
+    not show, its causes' aliases, by the page's source path. The cause's own page shows them."""
+    found: dict[str, str] = {}
+    for incident in incidents:
+        aliases = dict.fromkeys(alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases)
+        if aliases:
+            found[paths.incident_page(incident.id)] = " ".join(aliases)
+    return found
+
+
+def add_to_material_index(config: MkDocsConfig, url: str, words: str) -> bool:
+    """Add `words` to the entry of the page at `url` that Material's search has just made (its
+    first section), so that the page is found by them without carrying them in its HTML.
+
+    Material's search keeps its entries in memory until it writes the index at the end of
+    the build; this reads them through its plugin (`search_index.entries`), and does nothing
+    (False) where a version of Material keeps them otherwise."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+    if not isinstance(entries, list):
+        return False
+    for entry in reversed(entries):  # the page's entries are the last ones added
+        location = entry.get("location") if isinstance(entry, dict) else None
+        if not isinstance(location, str) or not location.startswith(url):
+            return False
+        if location == url:
+            entry["text"] = f"{entry.get('text', '')} {words}".strip()
+            return True
+    return False
 
 
 def pagefind_program() -> str:

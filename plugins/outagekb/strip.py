@@ -5,8 +5,9 @@ until mitigation), a mark where it was detected, a tick for each public update a
 bar, so that a long silence shows as an empty stretch, and a dot for each timeline entry
 below it. The drawing stretches to the page's width at a fixed height (its strokes do not
 scale), and times and labels are HTML under it, not SVG text, so that they stay readable
-on a phone; the SVG carries a title and a text
-alternative (`<desc>`), and the same moments are a table for screen readers and copying.
+on a phone. The SVG is named by its title and the figure's caption says in words what it
+shows; the moments themselves are the page's facts, timeline and updates, so the strip does
+not list them again.
 
 What lies far outside the outage (a post-mortem days later, a change a week before) is not
 drawn, so that it does not squash the outage into a sliver; the text alternative counts it.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .figures import Figure, IncidentFigures, format_duration, format_figure
+from .figures import IncidentFigures, format_duration, format_figure
 from .messages import Messages, english
 from .model import Incident
 from .prose import escape
@@ -43,18 +44,16 @@ it), in this order."""
 
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """One thing the strip shows: when, what (in words), and which row draws it."""
+    """One thing the strip shows: when, and which row draws it."""
 
     at: datetime
-    what: str
     row: str  # "span" (start, detected, mitigated, resolved), "update" or "timeline"
-    since_start: Figure
     approximate: bool = False
 
 
 @dataclass(frozen=True)
 class Strip:
-    """The drawing, its text alternative, and the moments it shows as table rows."""
+    """The drawing, its text alternative, and the moments it shows (the first and last label its ends)."""
 
     svg: str
     summary: str
@@ -69,37 +68,21 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime, 
     """The strip of one incident; `now` ends an ongoing outage (the build's time)."""
     words = messages or english()
     text = words.text
-    kinds = words.words("strip.kinds")
     started = incident.started
     end = incident.resolved or max(now, started)
     ongoing = incident.resolved is None
     approximate = incident.approximate
-    approximate_start = "started" in approximate
 
-    def make(at: datetime, what: str, row: str, approximate_at: bool = False) -> Moment:
-        since = Figure((at - started).total_seconds(), approximate_at or approximate_start)
-        return Moment(at, what, row, since, approximate_at)
-
-    moments = [make(started, text("strip.started"), "span", approximate_start)]
+    moments = [Moment(started, "span", "started" in approximate)]
     detected_at = None
     if incident.detected is not None:
-        moments.append(make(incident.detected, text("strip.detected"), "span", "detected" in approximate))
+        moments.append(Moment(incident.detected, "span", "detected" in approximate))
         detected_at = moments[-1]
     if incident.mitigated is not None:
-        moments.append(make(incident.mitigated, text("strip.mitigated"), "span", "mitigated" in approximate))
-    moments.append(
-        make(end, text("strip.still_ongoing") if ongoing else text("strip.resolved"), "span", "resolved" in approximate)
-    )
-    moments += [make(u.at, text("strip.update", status=text(f"status.{u.status}")), "update") for u in incident.updates]
-    moments += [
-        make(
-            t.at,
-            text("strip.entry_of_kind", kind=kinds[t.kind]) if t.kind in kinds else text("strip.entry"),
-            "timeline",
-            t.approximate,
-        )
-        for t in incident.timeline
-    ]
+        moments.append(Moment(incident.mitigated, "span", "mitigated" in approximate))
+    moments.append(Moment(end, "span", "resolved" in approximate))
+    moments += [Moment(u.at, "update") for u in incident.updates]
+    moments += [Moment(t.at, "timeline", t.approximate) for t in incident.timeline]
 
     length = max((end - started).total_seconds(), 60.0)
     earliest = started.timestamp() - BEFORE_SHARE * length
@@ -135,10 +118,9 @@ def incident_strip(incident: Incident, figures: IncidentFigures, now: datetime, 
     title = escape(text("strip.title"))
     svg = (
         f'<svg class="okb-strip-svg" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" '
-        # named by its title; the figure's caption, which screen readers also read, says what
-        # `<desc>` says (kept for the drawing opened on its own), so it is not read twice
-        f'aria-labelledby="okb-strip-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="okb-strip-title">{title}</title><desc id="okb-strip-desc">{escape(summary)}</desc>'
+        # named by its title; the figure's caption, which screen readers also read, describes it
+        f'aria-labelledby="okb-strip-title">'
+        f'<title id="okb-strip-title">{title}</title>'
         f'<line class="okb-strip-axis" x1="{MARGIN}" x2="{WIDTH - MARGIN}" y1="{DOT_Y}" y2="{DOT_Y}"/>'
         + "".join(shapes)
         + "</svg>"

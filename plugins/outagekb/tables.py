@@ -58,7 +58,8 @@ class Table(Generic[Row]):
 
     def row(self, snippets: Snippets, item: Row) -> str:
         opening = f'<tr class="{self.row_class(item)}">' if self.row_class else "<tr>"
-        return opening + "".join(f"{column.opening}{column.cell(snippets, item)}</td>" for column in self.columns) + "</tr>"
+        # a space between cells, as between words: a search index that drops the tags does not run them together
+        return opening + " ".join(f"{column.opening}{column.cell(snippets, item)}</td>" for column in self.columns) + "</tr>"
 
     def html(self, snippets: Snippets, body: str) -> Markup:
         """The table around `body`, its rows (one per line)."""
