@@ -219,13 +219,16 @@ def test_search_exclude_leaves_sections_and_boilerplate_out_of_the_index(tmp_pat
 
 def test_material_search_finds_an_incident_by_its_causes_aliases_that_its_page_does_not_carry(tmp_path: Path) -> None:
     """The aliases are words of the incident's entry in the index, not hidden text in every
-    page; and cells and facts are words apart in the index, not run together."""
-    incident = (
-        MINIMAL_INCIDENT + "timeline:\n  - at: 2024-05-01T10:01:00+02:00\n    event: Zanzibar happened.\n    kind: detect\n"
+    page; its tags are on that entry only; and cells and facts are words apart in the index,
+    not run together."""
+    incident = MINIMAL_INCIDENT + (
+        "tags: [routing]\ntimeline:\n  - at: 2024-05-01T10:01:00+02:00\n    event: Zanzibar happened.\n    kind: detect\n"
     )
     site = build(make_project(tmp_path, {"2024-05-01-example.yaml": incident}))
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     entries = {doc["location"]: doc["text"] for doc in index["docs"]}
+    tagged = [doc["location"] for doc in index["docs"] if doc.get("tags") and doc["location"].startswith("incidents/2")]
+    assert tagged == ["incidents/2024-05-01-example/"]  # the page's tags once, not on each of its sections
     first = entries["incidents/2024-05-01-example/"]
     assert first.endswith("config configuration misconfiguration feature flag settings"), first
     assert "Organization Example" in first and "OrganizationExample" not in first

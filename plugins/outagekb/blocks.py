@@ -24,9 +24,10 @@ def lift_html_blocks(text: str, marker: str) -> tuple[str, list[str]]:
     blocks: list[str] = []
     out: list[str] = []
     for group in re.split(r"\n[ \t]*\n", body):
-        if group.startswith("<"):
+        block = group.strip("\n")  # the first one follows the front matter's blank line
+        if block.startswith("<"):
             out.append(f"{marker}{len(blocks)}")
-            blocks.append(group)
+            blocks.append(block)
         else:
             out.append(group)
     return head + separator + "\n\n".join(out), blocks

@@ -35,7 +35,7 @@ from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
-from .search import PAGEFIND, add_to_material_index, index_site, material_terms, pagefind_content
+from .search import PAGEFIND, index_site, material_terms, pagefind_content, tidy_material_entries
 from .serve import ServeSession
 from .templating import Templates, override_dirs
 
@@ -54,7 +54,7 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self.serve: ServeSession | None = None  # only under `mkdocs serve`
         self.image_folders: tuple[SharedFolder, ...] = ()
         self.messages: Messages | None = None  # the labels of the site's language, read in on_config
-        self.search_terms: dict[str, str] = {}  # incident page -> words Material's search adds to its entry
+        self.search_terms: dict[str, str] = {}  # incident page -> words its entry in Material's index gets
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # This instance lives for the whole `mkdocs serve` session (MkDocs keeps plugins that
@@ -155,8 +155,8 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         words = self.search_terms.get(page.file.src_uri)
-        if words:
-            add_to_material_index(config, page.url, words)
+        if words is not None:
+            tidy_material_entries(config, page.url, words)
         return context
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:

@@ -203,15 +203,41 @@ _BLOCK_START = re.compile(r"^(?:[ \t]|[-+=]|\d+[.)])|[ \t]$|\n\n\n", re.MULTILIN
 """A line that could open a list, a heading underline or code, or end in a hard break."""
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+"""A code span of single backticks on one line: `max_connections`."""
+_CODE_CHARS = re.compile(r"^[A-Za-z0-9 .,;:'\"?!/%$@=(){}+*#~^|\[\]_\-]*$")
+"""What a code span may hold and still be written without Markdown: nothing to escape."""
+
+
 def _plain_paragraphs(text: str) -> str | None:
-    """The HTML Markdown gives plain prose (paragraphs of words and punctuation only),
-    made without running it; None when the text might hold any Markdown at all."""
-    if not _PLAIN_CHARS.match(text) or _BLOCK_START.search(text):
+    """The HTML Markdown gives plain prose (paragraphs of words and punctuation, and code
+    spans such as `max_connections`), made without running it; None when the text might
+    hold any other Markdown at all."""
+    text = text.strip("\n")  # as Markdown reads it: no paragraph ends in a line break
+    if not text:
+        return ""
+    if "`" not in text:
+        return _paragraphs(text) if _is_plain(text) else None
+    if "``" in text:
         return None
-    paragraphs = text.split("\n\n")
-    if any(not part for part in paragraphs):
+    spans: list[str] = []
+
+    def lift(match: re.Match[str]) -> str:
+        spans.append(match.group(1).strip())
+        return "x"  # a plain word in the span's place, for the check of the prose around it
+
+    if not _is_plain(_CODE_SPAN.sub(lift, text)) or not all(span and _CODE_CHARS.match(span) for span in spans):
         return None
-    return "\n".join(f"<p>{part}</p>" for part in paragraphs)
+    written = iter(spans)  # a span becomes `<code>` with its content stripped, as Markdown writes it
+    return _paragraphs(_CODE_SPAN.sub(lambda _: f"<code>{next(written)}</code>", text))
+
+
+def _is_plain(text: str) -> bool:
+    return bool(_PLAIN_CHARS.match(text)) and not _BLOCK_START.search(text) and "\n\n\n" not in text
+
+
+def _paragraphs(text: str) -> str:
+    return "\n".join(f"<p>{part}</p>" for part in text.split("\n\n"))
 
 
 def to_html(text: str) -> str:

@@ -11,6 +11,10 @@ What is indexed is said here once, as Pagefind's options: each page's article (M
 `article.md-content__inner`) without what outagekb and the site already mark for Material's
 search to leave out (`data-search-exclude`) and without boilerplate (`LEFT_OUT`), so that
 the two engines agree on what a page says and the pages are the same for both.
+
+Words a page is found by without showing them (a cause's aliases on each of its incidents)
+reach each engine its own way: Pagefind's as hidden terms in the page (`render`'s
+`search_facets`), Material's as words of the page's entry in its index (`tidy_material_entries`).
 """
 
 from __future__ import annotations
@@ -71,23 +75,25 @@ class Indexed:
 
 
 def material_terms(catalog: Catalog, incidents: Iterable[Incident]) -> dict[str, str]:
-    """For Material's search: the words each incident page should be found by that it does
-    not show, its causes' aliases, by the page's source path. The cause's own page shows them."""
-    found: dict[str, str] = {}
-    for incident in incidents:
-        aliases = dict.fromkeys(alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases)
-        if aliases:
-            found[paths.incident_page(incident.id)] = " ".join(aliases)
-    return found
+    """For Material's search, by each incident page's source path: the words the page should be
+    found by that it does not show, its causes' aliases (the cause's own page shows them)."""
+    return {
+        paths.incident_page(incident.id): " ".join(
+            dict.fromkeys(alias for ref in incident.causes for alias in catalog.causes[ref.cause].aliases)
+        )
+        for incident in incidents
+    }
 
 
-def add_to_material_index(config: MkDocsConfig, url: str, words: str) -> bool:
-    """Add `words` to the entry of the page at `url` that Material's search has just made (its
-    first section), so that the page is found by them without carrying them in its HTML.
+def tidy_material_entries(config: MkDocsConfig, url: str, words: str) -> bool:
+    """Material's search has just made the entries of the page at `url`, one per section: add
+    `words` to the first (the page's own), so that it is found by them without the page
+    carrying them, and keep the page's tags on that entry only (Material repeats them on
+    every section: at ten thousand incidents, megabytes of the index say the same tags again).
 
-    Material's search keeps its entries in memory until it writes the index at the end of
-    the build; this reads them through its plugin (`search_index.entries`), and does nothing
-    (False) where a version of Material keeps them otherwise."""
+    Material keeps its entries in memory until it writes the index at the end of the build;
+    this reaches them through its plugin (`search_index.entries`), and does nothing (False)
+    where a version of Material keeps them otherwise."""
     plugin = config.plugins.get("material/search") or config.plugins.get("search")
     entries = getattr(getattr(plugin, "search_index", None), "entries", None)
     if not isinstance(entries, list):
@@ -97,8 +103,10 @@ def add_to_material_index(config: MkDocsConfig, url: str, words: str) -> bool:
         if not isinstance(location, str) or not location.startswith(url):
             return False
         if location == url:
-            entry["text"] = f"{entry.get('text', '')} {words}".strip()
+            if words:
+                entry["text"] = f"{entry.get('text', '')} {words}".strip()
             return True
+        entry.pop("tags", None)
     return False
 
 
