@@ -199,3 +199,12 @@ def test_a_rendered_site_is_indexed_by_the_command_render_prints(tmp_path: Path,
     incident = fragments(other / "site")["/kb/incidents/2023-02-03-initech-resolver-certificate/"]
     assert incident["filters"]["cause"] == ["Expired or removed credential"]
     assert incident["filters"]["organization"] == ["Initech"]
+
+
+def test_a_large_knowledge_base_on_materials_search_is_told_of_pagefind() -> None:
+    from outagekb.search import PAGEFIND_SUGGESTED_ABOVE, engine_hint
+
+    assert engine_hint("material", PAGEFIND_SUGGESTED_ABOVE) is None
+    assert engine_hint("pagefind", 10_000) is None
+    hint = engine_hint("material", 10_000)
+    assert hint is not None and hint.startswith("10,000 incidents: ") and "search_engine: pagefind" in hint

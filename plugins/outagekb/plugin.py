@@ -35,7 +35,7 @@ from .messages import Messages, theme_language
 from .model import KnowledgeBase
 from .problems import ERROR, WARNING, OutagekbError, Problem, annotating, counted, errors, print_problems
 from .render import Renderer, RenderOptions
-from .search import PAGEFIND, index_site, material_terms, pagefind_content, tidy_material_entries
+from .search import PAGEFIND, engine_hint, index_site, material_terms, pagefind_content, tidy_material_entries
 from .serve import ServeSession
 from .templating import Templates, override_dirs
 
@@ -108,6 +108,9 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         # the one gate: every page, index, feed and export below is made from what it lets through
         self.kb, left_out = for_audience(kb, audience, self.serve.public_parts if self.serve is not None else None)
         log.info(audience_note(self.kb, left_out))
+        hint = engine_hint(self.config.search_engine, len(self.kb.published))
+        if hint:
+            log.info(hint)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -47,7 +47,7 @@ ENTITY_BOOST = 5
 """Search boost of cause and lesson pages, so that they rank above the incidents for their own names."""
 
 LATER_SHOWN = 5
-"""Later incidents an incident's page names for one of its open actions that recurred (the oldest first)."""
+"""Later incidents an incident's page names as needing its open actions again (the oldest first)."""
 
 LESSON_RECURRENCES_SHOWN = 20
 """Recurrences through a lesson that its page lists, the newest first."""
@@ -144,13 +144,13 @@ class LinkedIncident(NamedTuple):
     reasons: tuple[tuple[str, str], ...] = ()
 
 
-class RecurredAction(NamedTuple):
-    """One of an incident's open actions that later incidents needed again: the action, the
-    first `LATER_SHOWN` of them with the time since this incident, and how many more."""
+class NeededAgain(NamedTuple):
+    """A later incident that needed some of this incident's open actions again: the incident,
+    the time since this one (as text), and the actions, in this incident's order."""
 
-    action: Action
-    later: list[tuple[Incident, str]]
-    more: int
+    incident: Incident
+    elapsed: str
+    actions: list[Action]
 
 
 class LinkedEntity(NamedTuple):
@@ -379,9 +379,9 @@ class Renderer:
     ) -> dict[str, Any]:
         """What an incident page's section on lessons not learned shows (see `recurrence`)."""
         snippets = Snippets(self, src)
-        by_action: dict[int, list[Recurrence]] = {}
+        by_later: dict[str, list[Recurrence]] = {}  # in time order, as `later` comes
         for recurrence in later:
-            by_action.setdefault(recurrence.position, []).append(recurrence)
+            by_later.setdefault(recurrence.later.id, []).append(recurrence)
         by_earlier: dict[str, list[Recurrence]] = {}
         for recurrence in earlier:
             by_earlier.setdefault(recurrence.earlier.id, []).append(recurrence)
@@ -389,14 +389,15 @@ class Renderer:
             "earlier_actions": [(items[0].earlier, snippets.elapsed(items[0].seconds), items) for items in by_earlier.values()],
             "earlier_count": len(earlier),
             "earlier_more": earlier_more,
-            "recurred_actions": [
-                RecurredAction(
-                    items[0].action,
-                    [(r.later, snippets.elapsed(r.seconds)) for r in items[:LATER_SHOWN]],
-                    max(0, len(items) - LATER_SHOWN),
+            "needed_again": [
+                NeededAgain(
+                    items[0].later,
+                    snippets.elapsed(items[0].seconds),
+                    [r.action for r in sorted(items, key=lambda r: r.position)],
                 )
-                for items in by_action.values()
+                for items in list(by_later.values())[:LATER_SHOWN]
             ],
+            "needed_again_more": max(0, len(by_later) - LATER_SHOWN),
         }
 
     def placeholder_page(self, placeholder: Placeholder) -> Page:

@@ -65,6 +65,22 @@ LEFT_OUT = (
 
 INSTALL_HINT = "pip install 'outagekb[pagefind]'"
 
+PAGEFIND_SUGGESTED_ABOVE = 3000
+"""Incidents above which a build with Material's search suggests Pagefind: its index is then
+over 20 MB, which each reader's first search downloads and builds (`docs/search.md`)."""
+
+
+def engine_hint(engine: str, incidents: int) -> str | None:
+    """A line for the build's log when the knowledge base has outgrown Material's search; None otherwise.
+    The engine is not switched: a site changes engine on purpose (results look different, and
+    the build needs Pagefind's program)."""
+    if engine != MATERIAL or incidents <= PAGEFIND_SUGGESTED_ABOVE:
+        return None
+    return (
+        f"{incidents:,} incidents: Material's search sends its whole index to every reader's first search; "
+        f"search_engine: pagefind fetches only the few small pieces a search needs ({INSTALL_HINT})"
+    )
+
 
 @dataclass(frozen=True)
 class Indexed:
