@@ -224,11 +224,15 @@ def test_material_search_finds_an_incident_by_its_causes_aliases_that_its_page_d
     incident = MINIMAL_INCIDENT + (
         "tags: [routing]\ntimeline:\n  - at: 2024-05-01T10:01:00+02:00\n    event: Zanzibar happened.\n    kind: detect\n"
     )
-    site = build(make_project(tmp_path, {"2024-05-01-example.yaml": incident}))
+    again = MINIMAL_INCIDENT.replace("2024-05-01T", "2024-06-01T").replace("bad configuration push", "second push")
+    site = build(make_project(tmp_path, {"2024-05-01-example.yaml": incident, "2024-06-01-again.yaml": again}))
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     entries = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert "#related-incidents" in page_file(site, "incidents/2024-05-01-example").read_text(encoding="utf-8")
+    assert "incidents/2024-05-01-example/#related-incidents" not in entries  # its list is left out: no empty entry
     tagged = [doc["location"] for doc in index["docs"] if doc.get("tags") and doc["location"].startswith("incidents/2")]
     assert tagged == ["incidents/2024-05-01-example/"]  # the page's tags once, not on each of its sections
+    assert all(doc["text"] for doc in index["docs"] if doc["location"].startswith("incidents/2024-05-01-example/#"))
     first = entries["incidents/2024-05-01-example/"]
     assert first.endswith("config configuration misconfiguration feature flag settings"), first
     assert "Organization Example" in first and "OrganizationExample" not in first

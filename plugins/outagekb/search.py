@@ -104,8 +104,10 @@ def material_terms(catalog: Catalog, incidents: Iterable[Incident]) -> dict[str,
 def tidy_material_entries(config: MkDocsConfig, url: str, words: str) -> bool:
     """Material's search has just made the entries of the page at `url`, one per section: add
     `words` to the first (the page's own), so that it is found by them without the page
-    carrying them, and keep the page's tags on that entry only (Material repeats them on
-    every section: at ten thousand incidents, megabytes of the index say the same tags again).
+    carrying them; keep the page's tags on that entry only (Material repeats them on every
+    section: at ten thousand incidents, megabytes of the index say the same tags again); and
+    drop the sections left with no text (those whose content the index leaves out, such as
+    the related incidents), which a search would find by their heading alone.
 
     Material keeps its entries in memory until it writes the index at the end of the build;
     this reaches them through its plugin (`search_index.entries`), and does nothing (False)
@@ -114,7 +116,8 @@ def tidy_material_entries(config: MkDocsConfig, url: str, words: str) -> bool:
     entries = getattr(getattr(plugin, "search_index", None), "entries", None)
     if not isinstance(entries, list):
         return False
-    for entry in reversed(entries):  # the page's entries are the last ones added
+    for position in range(len(entries) - 1, -1, -1):  # the page's entries are the last ones added
+        entry = entries[position]
         location = entry.get("location") if isinstance(entry, dict) else None
         if not isinstance(location, str) or not location.startswith(url):
             return False
@@ -122,7 +125,10 @@ def tidy_material_entries(config: MkDocsConfig, url: str, words: str) -> bool:
             if words:
                 entry["text"] = f"{entry.get('text', '')} {words}".strip()
             return True
-        entry.pop("tags", None)
+        if not entry.get("text"):
+            del entries[position]
+        else:
+            entry.pop("tags", None)
     return False
 
 
