@@ -66,7 +66,7 @@
     status.textContent = say("start");
 
     // `data-okb-results` on the box names the words whose first results are written (for tests and benchmarks)
-    var state = { serial: 0, query: "", results: [], shown: 0, writing: 0, timer: 0 };
+    var state = { serial: 0, query: "", results: [], shown: 0, writing: 0, timer: 0, afterFirst: null };
 
     function open() {
       toggle.checked = true;
@@ -149,6 +149,9 @@
       written.then(function () {
         if (serial !== state.serial) return;
         state.writing = 0;
+        var after = state.afterFirst; // what waits for the first results: the cause counts
+        state.afterFirst = null;
+        if (after) after();
         box.setAttribute("data-okb-results", state.query);
         if (scroller.scrollHeight <= scroller.clientHeight) writeMore();
       }, failed);
@@ -193,15 +196,20 @@
               : say("found", { count: count });
           if (count) writeMore();
           else box.setAttribute("data-okb-results", query);
+          state.afterFirst = null;
           if (chosen) showCauses((found.totalFilters || {}).cause, chosen);
-          else if (count) countCauses(engine, query, serial);
+          else if (count)
+            state.afterFirst = function () {
+              countCauses(engine, query, serial);
+            };
           else filter.hidden = true;
         }, failed);
     }
 
-    // Pagefind counts a filter's values only in a filtered search: after the first results,
-    // the same words with a filter that every page passes (no page has an empty cause), so
-    // that fetching the cause filter's chunk does not hold the results up
+    // Pagefind counts a filter's values only in a filtered search: once the first results
+    // are written, the same words with a filter that every page passes (no page has an empty
+    // cause), so that fetching the cause filter's chunk neither holds them up nor competes with
+    // their fragments for the connection
     function countCauses(module, query, serial) {
       module.search(query, { filters: { not: { cause: "" } } }).then(function (found) {
         if (serial === state.serial && found) showCauses((found.totalFilters || {}).cause, "");
