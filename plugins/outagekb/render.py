@@ -46,8 +46,10 @@ Beyond a few hundred rows a table is scrolled, not read, and it weighs on every 
 ENTITY_BOOST = 5
 """Search boost of cause and lesson pages, so that they rank above the incidents for their own names."""
 
-LATER_SHOWN = 5
-"""Later incidents an incident's page names as needing its open actions again (the oldest first)."""
+EARLIER_SHOWN = 3
+"""Earlier incidents whose open actions an incident's page names as needed again (the newest
+first): in an organization that keeps the same actions open, the list would otherwise grow
+with every incident, and the open actions page lists them all."""
 
 LESSON_RECURRENCES_SHOWN = 20
 """Recurrences through a lesson that its page lists, the newest first."""
@@ -145,12 +147,13 @@ class LinkedIncident(NamedTuple):
 
 
 class NeededAgain(NamedTuple):
-    """A later incident that needed some of this incident's open actions again: the incident,
-    the time since this one (as text), and the actions, in this incident's order."""
+    """One of an incident's open actions that later incidents needed again: the action, the
+    first of them with the time since this incident (as text), and how many more did."""
 
-    incident: Incident
+    action: Action
+    first: Incident
     elapsed: str
-    actions: list[Action]
+    more: int
 
 
 class LinkedEntity(NamedTuple):
@@ -379,25 +382,21 @@ class Renderer:
     ) -> dict[str, Any]:
         """What an incident page's section on lessons not learned shows (see `recurrence`)."""
         snippets = Snippets(self, src)
-        by_later: dict[str, list[Recurrence]] = {}  # in time order, as `later` comes
+        by_action: dict[int, list[Recurrence]] = {}  # each in time order, as `later` comes
         for recurrence in later:
-            by_later.setdefault(recurrence.later.id, []).append(recurrence)
-        by_earlier: dict[str, list[Recurrence]] = {}
+            by_action.setdefault(recurrence.position, []).append(recurrence)
+        by_earlier: dict[str, list[Recurrence]] = {}  # the newest earlier incident first, as `earlier` comes
         for recurrence in earlier:
             by_earlier.setdefault(recurrence.earlier.id, []).append(recurrence)
+        shown = list(by_earlier.values())[:EARLIER_SHOWN]
         return {
-            "earlier_actions": [(items[0].earlier, snippets.elapsed(items[0].seconds), items) for items in by_earlier.values()],
-            "earlier_count": len(earlier),
-            "earlier_more": earlier_more,
+            "earlier_actions": [(items[0].earlier, snippets.elapsed(items[0].seconds), items) for items in shown],
+            "earlier_count": sum(len(items) for items in shown),
+            "earlier_more": earlier_more or len(by_earlier) > EARLIER_SHOWN,
             "needed_again": [
-                NeededAgain(
-                    items[0].later,
-                    snippets.elapsed(items[0].seconds),
-                    [r.action for r in sorted(items, key=lambda r: r.position)],
-                )
-                for items in list(by_later.values())[:LATER_SHOWN]
+                NeededAgain(items[0].action, items[0].later, snippets.elapsed(items[0].seconds), len(items) - 1)
+                for _, items in sorted(by_action.items())
             ],
-            "needed_again_more": max(0, len(by_later) - LATER_SHOWN),
         }
 
     def placeholder_page(self, placeholder: Placeholder) -> Page:
