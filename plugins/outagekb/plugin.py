@@ -108,15 +108,14 @@ class OutagekbPlugin(BasePlugin[OutagekbConfig]):
         # the one gate: every page, index, feed and export below is made from what it lets through
         self.kb, left_out = for_audience(kb, audience, self.serve.public_parts if self.serve is not None else None)
         log.info(audience_note(self.kb, left_out))
-        hint = engine_hint(self.config.search_engine, len(self.kb.published))
-        if hint:
-            log.info(hint)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the generated pages; a hand-written page at a generated path is an error."""
         assert self.kb is not None
         drop_incident_sources(files, self.incidents_dir)
+        if hint := engine_hint(self.config.search_engine, len(self.kb.published)):
+            log.info(hint)
         serve = self.serve
         options = RenderOptions(
             use_directory_urls=config.use_directory_urls,

@@ -19,6 +19,7 @@ reach each engine its own way: Pagefind's as hidden terms in the page (`render`'
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -122,8 +123,8 @@ def tidy_material_entries(config: MkDocsConfig, url: str, words: str) -> bool:
         if not isinstance(location, str) or not location.startswith(url):
             return False
         if location == url:
-            if words:
-                entry["text"] = f"{entry.get('text', '')} {words}".strip()
+            if words:  # escaped as Material's own text is: its results are written as HTML
+                entry["text"] = f"{entry.get('text', '')} {html.escape(words, quote=False)}".strip()
             return True
         if not entry.get("text"):
             del entries[position]
