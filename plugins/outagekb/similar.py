@@ -297,24 +297,36 @@ def _digest(path: str) -> str | None:
 
 def _same_content(
     folder: str, current: dict[str, list[int] | None], signatures: dict[str, list[int] | None], digests: dict[str, str]
-) -> None:
+) -> dict[str, str]:
     """Take as unchanged, in `signatures`, each file whose signature changed but whose content
-    is what the cache read (its digest): it is then not read again."""
+    is what the cache read (its digest): it is then not read again. Returns the digests it
+    computed, so that the cache written afterwards does not hash those files a second time."""
+    fresh: dict[str, str] = {}
     for relative, signature in current.items():
         known = digests.get(relative)
-        changed = signature is not None and signature != signatures.get(relative)
-        if changed and known is not None and _digest(os.path.join(folder, relative)) == known:
+        if known is None or signature is None or signature == signatures.get(relative):
+            continue
+        digest = _digest(os.path.join(folder, relative))
+        if digest is not None:
+            fresh[relative] = digest
+        if digest == known:
             signatures[relative] = signature
+    return fresh
 
 
 def _digests_of(
-    folder: str, current: dict[str, list[int] | None], signatures: dict[str, list[int] | None], digests: dict[str, str]
+    folder: str,
+    current: dict[str, list[int] | None],
+    signatures: dict[str, list[int] | None],
+    digests: dict[str, str],
+    fresh: dict[str, str],
 ) -> dict[str, str]:
-    """Each file's digest for the cache: the one known while its signature is unchanged, else read."""
+    """Each file's digest for the cache: the one known while its signature is unchanged, the
+    one `_same_content` just computed, else read."""
     found: dict[str, str] = {}
     for relative, signature in current.items():
         known = digests.get(relative) if signature is not None and signature == signatures.get(relative) else None
-        digest = known or _digest(os.path.join(folder, relative))
+        digest = known or fresh.get(relative) or _digest(os.path.join(folder, relative))
         if digest is not None:
             found[relative] = digest
     return found
@@ -330,19 +342,20 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
     current = {_relative(path, folder): signature for _, path, signature in wanted}
     cached = _load_cache(cache_path, folder) if cache_path else None
     digests: dict[str, str] = {}
+    fresh: dict[str, str] = {}
     if cached is not None:
         signatures, index, digests = cached
         if current == signatures:
             return index
-        _same_content(folder, current, signatures, digests)
+        fresh = _same_content(folder, current, signatures, digests)
         if current == signatures:  # only signatures changed: keep the index, note the new ones
             if cache_path:
-                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests))
+                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests, fresh))
             return index
         if list(current) == [p.path for p in index.profiles]:
             index = _read_changed(folder, wanted, signatures, index)
             if cache_path:
-                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests))
+                _save_cache(cache_path, folder, current, index, _digests_of(folder, current, signatures, digests, fresh))
             return index
         kept = {
             p.path: (position, p) for position, p in enumerate(index.profiles) if current.get(p.path) == signatures.get(p.path)
@@ -378,7 +391,7 @@ def build_index(folder: str, cache_path: str | None = None) -> Index:
     index = Index(profiles, postings, read)
     if cache_path:
         kept_signatures = {relative: current[relative] for relative in kept}
-        _save_cache(cache_path, folder, current, index, _digests_of(folder, current, kept_signatures, digests))
+        _save_cache(cache_path, folder, current, index, _digests_of(folder, current, kept_signatures, digests, fresh))
     return index
 
 
